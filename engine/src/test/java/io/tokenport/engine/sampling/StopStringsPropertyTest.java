@@ -4,70 +4,101 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
+/**
+ * Property tests over random texts, stop strings and splits. The cases come from a fixed seed, so a failure
+ * reproduces; the case number in the message says which one.
+ */
 class StopStringsPropertyTest {
-
     /** A small alphabet with a CJK char and an emoji, so stop strings occur often and pairs get split. */
-    @Provide
-    Arbitrary<String> text() {
-        return Arbitraries.of("a", "b", "c", "\n", "终", "😀").list().ofMaxSize(60).map(parts -> String.join("", parts));
+    private static final String[] ALPHABET = {"a", "b", "c", "\n", "终", "😀"};
+
+    private record Case(String text, List<String> stops, List<Integer> cuts) {
     }
 
-    @Provide
-    Arbitrary<List<String>> stops() {
-        Arbitrary<String> stop = Arbitraries.of("a", "b", "c", "\n", "终", "😀").list().ofMinSize(1).ofMaxSize(4)
-                .map(parts -> String.join("", parts));
-        return stop.list().ofMinSize(1).ofMaxSize(4);
+    private static List<Case> cases(long seed, int count) {
+        Random random = new Random(seed);
+        List<Case> cases = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String text = word(random, 0, 60);
+            List<String> stops = new ArrayList<>();
+            for (int s = 1 + random.nextInt(4); s > 0; s--) {
+                stops.add(word(random, 1, 4));
+            }
+            List<Integer> cuts = new ArrayList<>();
+            for (int c = random.nextInt(31); c > 0; c--) {
+                cuts.add(random.nextInt(101));
+            }
+            cases.add(new Case(text, stops, cuts));
+        }
+        return cases;
     }
 
-    @Property(tries = 2000)
-    void releasedTextIsTheTextUpToTheFirstCompletedStopString(
-            @ForAll("text") String text,
-            @ForAll("stops") List<String> stops,
-            @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 100) Integer> cuts) {
-        Outcome outcome = run(stops, split(text, cuts));
-        Outcome expected = reference(text, stops);
-        assertThat(outcome.released).isEqualTo(expected.released);
-        assertThat(outcome.stop).isEqualTo(expected.stop);
+    private static String word(Random random, int min, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = min + random.nextInt(max - min + 1); n > 0; n--) {
+            sb.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return sb.toString();
     }
 
-    @Property(tries = 1000)
-    void whenNoStopStringOccursInsideAnotherTheCutIsTheFirstIndexOf(
-            @ForAll("text") String text,
-            @ForAll("stops") List<String> stops,
-            @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 100) Integer> cuts) {
-        // The plain String.indexOf reference holds whenever no stop string contains another.
+    @Test
+    void releasedTextIsTheTextUpToTheFirstCompletedStopString() {
+        List<Case> cases = cases(1, 2000);
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            Outcome outcome = run(c.stops(), split(c.text(), c.cuts()));
+            Outcome expected = reference(c.text(), c.stops());
+            assertThat(outcome).as("case %d: %s", i, c).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void whenNoStopStringOccursInsideAnotherTheCutIsTheFirstIndexOf() {
+        List<Case> cases = cases(2, 1000);
+        int checked = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            if (oneContainsAnother(c.stops())) {
+                continue;
+            }
+            // The plain String.indexOf reference holds whenever no stop string contains another.
+            int first = Integer.MAX_VALUE;
+            for (String stop : c.stops()) {
+                int at = c.text().indexOf(stop);
+                if (at >= 0) {
+                    first = Math.min(first, at);
+                }
+            }
+            String expected = first == Integer.MAX_VALUE ? c.text() : c.text().substring(0, first);
+            assertThat(run(c.stops(), split(c.text(), c.cuts())).released).as("case %d: %s", i, c)
+                    .isEqualTo(expected);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(300);
+    }
+
+    @Test
+    void theResultDoesNotDependOnHowTheTextIsSplit() {
+        List<Case> cases = cases(3, 500);
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            assertThat(run(c.stops(), split(c.text(), c.cuts()))).as("case %d: %s", i, c)
+                    .isEqualTo(run(c.stops(), List.of(c.text())));
+        }
+    }
+
+    private static boolean oneContainsAnother(List<String> stops) {
         for (String a : stops) {
             for (String b : stops) {
                 if (!a.equals(b) && a.contains(b)) {
-                    return;
+                    return true;
                 }
             }
         }
-        int first = Integer.MAX_VALUE;
-        for (String stop : stops) {
-            int at = text.indexOf(stop);
-            if (at >= 0) {
-                first = Math.min(first, at);
-            }
-        }
-        String expected = first == Integer.MAX_VALUE ? text : text.substring(0, first);
-        assertThat(run(stops, split(text, cuts)).released).isEqualTo(expected);
-    }
-
-    @Property(tries = 500)
-    void theResultDoesNotDependOnHowTheTextIsSplit(
-            @ForAll("text") String text,
-            @ForAll("stops") List<String> stops,
-            @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 100) Integer> cuts) {
-        assertThat(run(stops, split(text, cuts))).isEqualTo(run(stops, List.of(text)));
+        return false;
     }
 
     private record Outcome(String released, String stop) {
