@@ -15,17 +15,17 @@ final class ChatMlTemplate implements ChatTemplate {
     }
 
     @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
         TemplateText.requireMessages(messages);
-        StringBuilder out = new StringBuilder();
+        PromptText out = new PromptText();
         for (ChatMessage message : messages) {
-            out.append("<|im_start|>").append(message.role().wireName()).append('\n')
-                    .append(message.content()).append("<|im_end|>\n");
+            out.markup("<|im_start|>").markup(message.role().wireName()).markup('\n')
+                    .content(message.content()).markup("<|im_end|>\n");
         }
         if (addGenerationPrompt) {
-            out.append("<|im_start|>assistant\n");
+            out.markup("<|im_start|>assistant\n");
         }
-        return out.toString();
+        return out.toPrompt();
     }
 
     @Override

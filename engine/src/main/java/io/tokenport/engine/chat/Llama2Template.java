@@ -21,26 +21,41 @@ final class Llama2Template implements ChatTemplate {
     }
 
     @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
         int first = TemplateText.requireAlternating(name(), messages);
         String system = first == 1 ? messages.getFirst().content() : null;
-        StringBuilder out = new StringBuilder();
+        PromptText out = new PromptText();
         for (int i = first; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
             if (message.role() == ChatRole.USER) {
-                String content = message.content();
-                if (i == first && system != null) {
-                    content = "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + content;
-                }
                 if (i > first) {
-                    out.append("<s>");
+                    out.markup("<s>");
                 }
-                out.append("[INST] ").append(TemplateText.strip(content)).append(" [/INST]");
+                out.markup("[INST] ");
+                if (i == first && system != null) {
+                    writeWithSystem(out, system, message.content());
+                } else {
+                    out.content(TemplateText.strip(message.content()));
+                }
+                out.markup(" [/INST]");
             } else {
-                out.append(' ').append(TemplateText.strip(message.content())).append(" </s>");
+                out.markup(' ').content(TemplateText.strip(message.content())).markup(" </s>");
             }
         }
-        return out.toString();
+        return out.toPrompt();
+    }
+
+    /**
+     * Writes the template's {@code ("<<SYS>>\n" + system + "\n<</SYS>>\n\n" + user) | trim}. The block starts
+     * with {@code <}, so the trim takes nothing from the front and the system text stays whole; at the end it
+     * takes the user text's trailing whitespace, and when that is all the user text, the blank line too.
+     */
+    private static void writeWithSystem(PromptText out, String system, String user) {
+        out.markup("<<SYS>>\n").content(system).markup("\n<</SYS>>");
+        String kept = TemplateText.stripTrailing(user);
+        if (!kept.isEmpty()) {
+            out.markup("\n\n").content(kept);
+        }
     }
 
     @Override

@@ -20,17 +20,17 @@ final class Llama3Template implements ChatTemplate {
     }
 
     @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
         TemplateText.requireMessages(messages);
-        StringBuilder out = new StringBuilder("<|begin_of_text|>");
+        PromptText out = new PromptText().markup("<|begin_of_text|>");
         for (ChatMessage message : messages) {
-            out.append("<|start_header_id|>").append(message.role().wireName()).append("<|end_header_id|>\n\n")
-                    .append(TemplateText.strip(message.content())).append("<|eot_id|>");
+            out.markup("<|start_header_id|>").markup(message.role().wireName()).markup("<|end_header_id|>\n\n")
+                    .content(TemplateText.strip(message.content())).markup("<|eot_id|>");
         }
         if (addGenerationPrompt) {
-            out.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
+            out.markup("<|start_header_id|>assistant<|end_header_id|>\n\n");
         }
-        return out.toString();
+        return out.toPrompt();
     }
 
     @Override

@@ -17,22 +17,22 @@ final class MistralTemplate implements ChatTemplate {
     }
 
     @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
         int first = TemplateText.requireAlternating(name(), messages);
-        StringBuilder out = new StringBuilder();
+        PromptText out = new PromptText();
         for (int i = first; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
             if (message.role() == ChatRole.USER) {
-                out.append("[INST] ");
+                out.markup("[INST] ");
                 if (i == first && first == 1) {
-                    out.append(messages.getFirst().content()).append("\n\n");
+                    out.content(messages.getFirst().content()).markup("\n\n");
                 }
-                out.append(message.content()).append(" [/INST]");
+                out.content(message.content()).markup(" [/INST]");
             } else {
-                out.append(message.content()).append("</s>");
+                out.content(message.content()).markup("</s>");
             }
         }
-        return out.toString();
+        return out.toPrompt();
     }
 
     @Override

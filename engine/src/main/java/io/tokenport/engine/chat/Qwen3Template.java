@@ -29,16 +29,16 @@ final class Qwen3Template implements ChatTemplate {
     }
 
     @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
         TemplateText.requireMessages(messages);
         int lastQuery = lastQueryIndex(messages);
-        StringBuilder out = new StringBuilder();
+        PromptText out = new PromptText();
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
             String role = message.role().wireName();
             if (message.role() != ChatRole.ASSISTANT) {
                 // The first system message is written the same way, just before the loop in the template.
-                out.append("<|im_start|>").append(role).append('\n').append(message.content()).append("<|im_end|>\n");
+                out.markup("<|im_start|>").markup(role).markup('\n').content(message.content()).markup("<|im_end|>\n");
                 continue;
             }
             String content = message.content();
@@ -55,19 +55,19 @@ final class Qwen3Template implements ChatTemplate {
                         content.substring(content.lastIndexOf(THINK_CLOSE) + THINK_CLOSE.length()));
             }
             boolean last = i == messages.size() - 1;
-            out.append("<|im_start|>").append(role).append('\n');
+            out.markup("<|im_start|>").markup(role).markup('\n');
             if (i > lastQuery && (last || !reasoning.isEmpty())) {
-                out.append(THINK_OPEN).append('\n').append(TemplateText.stripNewlines(reasoning)).append('\n')
-                        .append(THINK_CLOSE).append("\n\n").append(TemplateText.stripLeadingNewlines(content));
+                out.markup(THINK_OPEN).markup('\n').content(TemplateText.stripNewlines(reasoning)).markup('\n')
+                        .markup(THINK_CLOSE).markup("\n\n").content(TemplateText.stripLeadingNewlines(content));
             } else {
-                out.append(content);
+                out.content(content);
             }
-            out.append("<|im_end|>\n");
+            out.markup("<|im_end|>\n");
         }
         if (addGenerationPrompt) {
-            out.append("<|im_start|>assistant\n");
+            out.markup("<|im_start|>assistant\n");
         }
-        return out.toString();
+        return out.toPrompt();
     }
 
     /** The template's {@code ns.last_query_index}: the last user message that is not a tool response. */

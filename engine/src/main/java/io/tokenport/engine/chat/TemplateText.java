@@ -59,6 +59,15 @@ final class TemplateText {
         return text.substring(start, end);
     }
 
+    /** Python's {@code str.rstrip()}. */
+    static String stripTrailing(String text) {
+        int end = text.length();
+        while (end > 0 && isPythonSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
     /** Python's {@code str.lstrip('\n')}. */
     static String stripLeadingNewlines(String text) {
         int start = 0;

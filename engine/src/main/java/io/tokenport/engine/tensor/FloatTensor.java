@@ -5,6 +5,8 @@ import io.tokenport.engine.gguf.GGUFFormatException;
 import io.tokenport.engine.gguf.TensorInfo;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * A weight tensor viewed as a matrix of {@link #rows()} rows of {@link #cols()} elements, backed by the mapped
@@ -12,13 +14,41 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Rows are the innermost GGUF dimension ({@code dims[0]} elements each), so a linear layer's weight
  * {@code [in, out]} has {@code out} rows of {@code in} elements and {@code y = W x} is a dot product per row.
+ *
+ * <p>How a matmul runs. With one input row ({@code n == 1}, decoding) every weight is used once and the speed is
+ * that of decoding weights: quantized types then work like llama.cpp, rounding the input to 8-bit integers in
+ * blocks of 32 ({@link Activations}), decoding each weight block in registers to 16-bit integers, multiplying in
+ * integer lanes and scaling only each block's sum back to float ({@link #dotRow}). With several input rows
+ * (prefill, batched decoding) a weight row is decoded to floats once ({@link #decodeFloatRow}) into per-thread
+ * scratch and multiplied with all input rows by a register-tiled FMA kernel ({@link FloatGemm}): weight bytes
+ * leave memory once per call instead of once per input row, and the input stays in float (measured: twice the
+ * speed of the integer path at 16 rows).
  */
-public abstract class FloatTensor {
+public abstract sealed class FloatTensor
+        permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q5_0Tensor, Q4_KTensor, Q5_KTensor,
+        Q6_KTensor {
+
+    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     protected final MemorySegment data;
     protected final int rows;
     protected final int cols;
 
     protected FloatTensor(MemorySegment data, int rows, int cols) {
+        GGMLType type = type();
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(type + " rows must be a whole number of blocks of " + type.blockSize()
+                    + " elements, got " + cols + " columns");
+        }
+        long need = type.bytesFor((long) rows * cols);
+        if (data.byteSize() < need) {
+            throw new IllegalArgumentException(type + " tensor " + rows + "x" + cols + " needs " + need
+                    + " bytes, segment has " + data.byteSize());
+        }
         this.data = data;
         this.rows = rows;
         this.cols = cols;
@@ -31,16 +61,51 @@ public abstract class FloatTensor {
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
             throw new GGUFFormatException("tensor '" + info.name() + "' " + info.shape() + " is too large");
         }
-        return switch (info.type()) {
-            case F32 -> new F32Tensor(data, (int) rows, (int) cols);
-            default -> throw new GGUFFormatException("tensor '" + info.name() + "' has type " + info.type()
+        GGMLType type = info.type();
+        if (cols % type.blockSize() != 0) {
+            throw new GGUFFormatException("tensor '" + info.name() + "' " + info.shape() + " of type " + type
+                    + ": row length " + cols + " is not a multiple of the block size " + type.blockSize());
+        }
+        long need = type.bytesFor(rows * cols);
+        if (data.byteSize() < need) {
+            throw new GGUFFormatException("tensor '" + info.name() + "' " + info.shape() + " of type " + type
+                    + " needs " + need + " bytes, but only " + data.byteSize() + " are available");
+        }
+        return of(type, data, (int) rows, (int) cols, info.name());
+    }
+
+    /**
+     * Wraps {@code rows x cols} elements of {@code type} stored in {@code data} (for tests, benchmarks and
+     * generated models).
+     */
+    public static FloatTensor of(GGMLType type, MemorySegment data, int rows, int cols) {
+        return of(type, data, rows, cols, type + " tensor");
+    }
+
+    private static FloatTensor of(GGMLType type, MemorySegment data, int rows, int cols, String name) {
+        return switch (type) {
+            case F32 -> new F32Tensor(data, rows, cols);
+            case F16 -> new F16Tensor(data, rows, cols);
+            case BF16 -> new BF16Tensor(data, rows, cols);
+            case Q8_0 -> new Q8_0Tensor(data, rows, cols);
+            case Q4_0 -> new Q4_0Tensor(data, rows, cols);
+            case Q5_0 -> new Q5_0Tensor(data, rows, cols);
+            case Q4_K -> new Q4_KTensor(data, rows, cols);
+            case Q5_K -> new Q5_KTensor(data, rows, cols);
+            case Q6_K -> new Q6_KTensor(data, rows, cols);
+            default -> throw new GGUFFormatException("tensor '" + name + "' has type " + type
                     + ", which this engine does not support (supported: " + supportedTypes() + ")");
         };
     }
 
+    /** The IEEE half at byte {@code offset} of the data, as a float (block scales). */
+    final float half(long offset) {
+        return Float.float16ToFloat(data.get(SHORT_LE, offset));
+    }
+
     /** Names of the supported element types, for error messages. */
     public static String supportedTypes() {
-        return "F32";
+        return "F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K";
     }
 
     public abstract GGMLType type();
@@ -67,7 +132,75 @@ public abstract class FloatTensor {
 
     /**
      * {@code out[b * rows + r] = dot(row r, x[b * cols ..])} for batch rows {@code b < n} and matrix rows
-     * {@code rowStart <= r < rowEnd}. Called by {@link ComputePool#matmul} with one slice of rows per thread.
+     * {@code rowStart <= r < rowEnd}, on the calling thread.
+     *
+     * <p>A convenience that allocates its buffers; the engine's hot path is {@link ComputePool#matmul}, which
+     * prepares the input once per call and reuses per-thread scratch.
      */
-    public abstract void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd);
+    public final void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd) {
+        checkMatmul(x, n, out);
+        if (rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
+            throw new IndexOutOfBoundsException("rows " + rowStart + ".." + rowEnd + " of " + rows);
+        }
+        Activations in = new Activations();
+        in.prepare(this, x, n);
+        matmulRows(in, out, rowStart, rowEnd, new Scratch());
+    }
+
+    final void checkMatmul(float[] x, int n, float[] out) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, got " + n);
+        }
+        if (x.length < (long) n * cols) {
+            throw new IllegalArgumentException("input has " + x.length + " floats, need " + n + " x " + cols);
+        }
+        if (out.length < (long) n * rows) {
+            throw new IllegalArgumentException("output has " + out.length + " floats, need " + n + " x " + rows);
+        }
+    }
+
+    /** Rows {@code rowStart <= r < rowEnd} of the product, with an input already prepared for this tensor. */
+    final void matmulRows(Activations in, float[] out, int rowStart, int rowEnd, Scratch scratch) {
+        int n = in.n;
+        if (n == 1) {
+            for (int r = rowStart; r < rowEnd; r++) {
+                out[r] = dotRow(r, in);
+            }
+            return;
+        }
+        scratch.ensureFloat(3 * cols);
+        float[] w = scratch.row;
+        int r = rowStart;
+        if (cols % 8 == 0) { // the 3-row tile has no tail loop
+            for (; r + 2 < rowEnd; r += 3) {
+                decodeFloatRow(r, scratch, w, 0);
+                decodeFloatRow(r + 1, scratch, w, cols);
+                decodeFloatRow(r + 2, scratch, w, 2 * cols);
+                FloatGemm.threeRows(w, in.x, n, cols, out, rows, r);
+            }
+        }
+        for (; r + 1 < rowEnd; r += 2) {
+            decodeFloatRow(r, scratch, w, 0);
+            decodeFloatRow(r + 1, scratch, w, cols);
+            FloatGemm.twoRows(w, in.x, n, cols, out, rows, r);
+        }
+        if (r < rowEnd) {
+            decodeFloatRow(r, scratch, w, 0);
+            FloatGemm.oneRow(w, in.x, n, cols, out, rows, r);
+        }
+    }
+
+    /** Whether a matmul over {@code n} input rows wants its input as 8-bit blocks (see the class comment). */
+    final boolean quantizesInput(int n) {
+        return n == 1 && quantizesInput();
+    }
+
+    /** Row {@code row} as floats into {@code dst[off ..+cols)}, vectorized (may use {@code scratch}). */
+    abstract void decodeFloatRow(int row, Scratch scratch, float[] dst, int off);
+
+    /** Whether {@link #dotRow} wants its input as 8-bit blocks ({@code true}) or as plain floats. */
+    abstract boolean quantizesInput();
+
+    /** The dot product of row {@code row} with input row 0, decoding weights in registers. */
+    abstract float dotRow(int row, Activations in);
 }

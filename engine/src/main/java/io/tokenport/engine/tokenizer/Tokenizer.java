@@ -19,6 +19,8 @@ import java.util.Objects;
  * <p>Instances are immutable and safe to share between threads; each call works on its own scratch arrays.
  */
 public abstract sealed class Tokenizer permits SentencePieceTokenizer, ByteLevelBpeTokenizer {
+    private static final int[] NO_RANGES = new int[0];
+
     private final Vocabulary vocabulary;
     private final String[] texts;
     /** TokenType codes after llama.cpp's load-time promotions. */
@@ -111,14 +113,35 @@ public abstract sealed class Tokenizer permits SentencePieceTokenizer, ByteLevel
      *                     {@code <think>}) are recognised either way.
      */
     public final int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        return encode(text, addSpecial, parseSpecial, NO_RANGES);
+    }
+
+    /**
+     * Encodes text as {@link #encode(String, boolean, boolean)} does, except that control tokens written inside
+     * {@code literalRanges} are never recognised: there they are plain text even with {@code parseSpecial}, as
+     * llama.cpp tokenizes with {@code parse_special = false}. User-defined tokens are recognised everywhere. A
+     * chat prompt passes its messages' content as the ranges, so that only the template's markup can open a
+     * turn. Unless a special token's text overlaps a range, the ids are exactly those of the 3-argument encode:
+     * text around a range boundary is encoded as one stretch.
+     *
+     * @param addSpecial    as in {@link #encode(String, boolean, boolean)}
+     * @param parseSpecial  recognise control tokens written outside {@code literalRanges} as their ids
+     * @param literalRanges char ranges of {@code text} as flat {@code start, end} pairs (end exclusive), sorted
+     *                      and non-overlapping; empty for none
+     * @throws IllegalArgumentException if the ranges are not pairs, not sorted, overlap or leave the text
+     */
+    public final int[] encode(String text, boolean addSpecial, boolean parseSpecial, int[] literalRanges) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(literalRanges, "literalRanges");
+        requireRanges(literalRanges, text.length());
+        // Lone surrogates become U+FFFD one char for one, so the ranges still line up.
         String s = Utf8.wellFormed(text);
         IntList out = new IntList(s.length() / 3 + 4);
         if (addSpecial && vocabulary.addBos() && bos() >= 0) {
             out.add(bos());
         }
         IntList fragments = new IntList(12);
-        specialTokens.split(s, parseSpecial, fragments);
+        specialTokens.split(s, parseSpecial, literalRanges, fragments);
         boolean afterSpecial = true;
         for (int f = 0; f < fragments.size(); f += 3) {
             int id = fragments.get(f + 2);
@@ -134,6 +157,33 @@ public abstract sealed class Tokenizer permits SentencePieceTokenizer, ByteLevel
             out.add(eos());
         }
         return out.toArray();
+    }
+
+    private static void requireRanges(int[] ranges, int textLength) {
+        if (ranges.length % 2 != 0) {
+            throw new IllegalArgumentException("literal ranges must be start, end pairs, but " + ranges.length
+                    + " ints were given");
+        }
+        int previousEnd = 0;
+        for (int r = 0; r < ranges.length; r += 2) {
+            int start = ranges[r];
+            int end = ranges[r + 1];
+            String range = "literal range " + r / 2 + " [" + start + ", " + end + ")";
+            if (start < 0) {
+                throw new IllegalArgumentException(range + " starts before the text");
+            }
+            if (start > end) {
+                throw new IllegalArgumentException(range + " ends before it starts");
+            }
+            if (start < previousEnd) {
+                throw new IllegalArgumentException(range + " starts before the previous range ends at "
+                        + previousEnd + "; ranges must be sorted and must not overlap");
+            }
+            if (end > textLength) {
+                throw new IllegalArgumentException(range + " ends past the text of " + textLength + " chars");
+            }
+            previousEnd = end;
+        }
     }
 
     /**

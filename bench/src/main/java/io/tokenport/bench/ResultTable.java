@@ -1,0 +1,78 @@
+package io.tokenport.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark's results as a Markdown table, with TokenPort/llama.cpp ratios. */
+final class ResultTable {
+    private record Row(BenchModel model, long fileBytes, Timing ours, Timing theirs) {
+    }
+
+    private final int prompt;
+    private final int generate;
+    private final int batch;
+    private final List<Row> rows = new ArrayList<>();
+
+    ResultTable(int prompt, int generate, int batch) {
+        this.prompt = prompt;
+        this.generate = generate;
+        this.batch = batch;
+    }
+
+    void add(BenchModel model, long fileBytes, Timing ours, Timing theirs) {
+        rows.add(new Row(model, fileBytes, ours, theirs));
+    }
+
+    boolean anyFailure() {
+        for (Row r : rows) {
+            if ((r.ours() != null && !r.ours().ok()) || (r.theirs() != null && !r.theirs().ok())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    String markdown() {
+        StringBuilder sb = new StringBuilder();
+        String pp = "pp" + prompt;
+        String tg = "tg" + generate;
+        sb.append(String.format(Locale.ROOT, "| model | params | type | size MiB | %1$s tokenport | %1$s llama.cpp "
+                + "| %1$s ratio | %2$s tokenport | %2$s llama.cpp | %2$s ratio | decode x1 | decode x%3$d (sum) "
+                + "| x%3$d/x1 |%n", pp, tg, batch));
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<String> failures = new ArrayList<>();
+        for (Row r : rows) {
+            Timing o = r.ours() == null ? Timing.failed("not run") : r.ours();
+            Timing t = r.theirs() == null ? Timing.failed("not run") : r.theirs();
+            sb.append(String.format(Locale.ROOT, "| llama-%s | %.0fM | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    r.model().preset(), r.model().shape().parameterCount() / 1e6, r.model().type(),
+                    r.fileBytes() >> 20,
+                    num(o.prefill()), num(t.prefill()), ratio(o.prefill(), t.prefill()),
+                    num(o.decode()), num(t.decode()), ratio(o.decode(), t.decode()),
+                    num(o.batchedOne()), num(o.batchedMany()), ratio(o.batchedMany(), o.batchedOne())));
+            if (r.ours() != null && !o.ok()) {
+                failures.add("tokenport on " + r.model().id() + ": " + o.failure());
+            }
+            if (r.theirs() != null && !t.ok()) {
+                failures.add("llama.cpp on " + r.model().id() + ": " + t.failure());
+            }
+        }
+        sb.append("\nTokens per second; ratio = tokenport / llama.cpp (above 1: TokenPort is faster). ")
+                .append(String.format(Locale.ROOT, "decode x1 and x%d: TokenPort decoding %d steps for 1 and %d "
+                        + "sequences together from %d-token prompts; x%d/x1 is the aggregate speed-up of batching.%n",
+                        batch, generate, batch, Workload.BATCH_PROMPT, batch));
+        for (String f : failures) {
+            sb.append("\n- ").append(f.replace('\n', ' '));
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
+    }
+
+    private static String ratio(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+}

@@ -1,0 +1,75 @@
+package io.tokenport.engine.tensor;
+
+import io.tokenport.engine.gguf.GGMLType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/** bfloat16: the top 16 bits of a float. */
+public final class BF16Tensor extends FloatTensor {
+
+    BF16Tensor(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GGMLType type() {
+        return GGMLType.BF16;
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+        long base = (long) row * cols * 2;
+        for (int i = 0; i < cols; i++) {
+            dst[dstOffset + i] = Float.intBitsToFloat(data.get(SHORT_LE, base + 2L * i) << 16);
+        }
+    }
+
+    /** 8 bfloat16 values at {@code offset} as floats. */
+    private static FloatVector bf16(MemorySegment data, long offset) {
+        ShortVector bits =
+                ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data, offset, ByteOrder.LITTLE_ENDIAN);
+        return ((IntVector) bits.convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    boolean quantizesInput() {
+        return false;
+    }
+
+    @Override
+    float dotRow(int row, Activations in) {
+        float[] x = in.x;
+        long base = (long) row * cols * 2;
+        FloatVector acc0 = FloatVector.zero(BlockDot.F256);
+        FloatVector acc1 = FloatVector.zero(BlockDot.F256);
+        int i = 0;
+        for (; i + 16 <= cols; i += 16) {
+            acc0 = bf16(data, base + 2L * i).fma(FloatVector.fromArray(BlockDot.F256, x, i), acc0);
+            acc1 = bf16(data, base + 2L * i + 16).fma(FloatVector.fromArray(BlockDot.F256, x, i + 8), acc1);
+        }
+        float r = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            r += Float.intBitsToFloat(data.get(SHORT_LE, base + 2L * i) << 16) * x[i];
+        }
+        return r;
+    }
+
+    @Override
+    void decodeFloatRow(int row, Scratch scratch, float[] dst, int off) {
+        long base = (long) row * cols * 2;
+        int i = 0;
+        for (; i + 8 <= cols; i += 8) {
+            bf16(data, base + 2L * i).intoArray(dst, off + i);
+        }
+        for (; i < cols; i++) {
+            dst[off + i] = Float.intBitsToFloat(data.get(SHORT_LE, base + 2L * i) << 16);
+        }
+    }
+
+}

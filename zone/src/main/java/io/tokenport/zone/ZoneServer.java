@@ -1,0 +1,140 @@
+package io.tokenport.zone;
+
+import io.helidon.webserver.WebServer;
+import io.tokenport.zone.admission.RateLimiter;
+import io.tokenport.zone.api.OpenAiApi;
+import io.tokenport.zone.auth.TenantDirectory;
+import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.metering.UsageMeter;
+import io.tokenport.zone.models.ModelDeployment;
+import io.tokenport.zone.models.ServedModel;
+import io.tokenport.zone.operations.OperationsApi;
+import io.tokenport.zone.operations.ZoneMetrics;
+import io.tokenport.zone.storage.ZoneDatabase;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The zone server: the OpenAI-compatible API on Helidon SE (one virtual thread per request), one continuous
+ * batching scheduler per model, tenants and keys, and metering, all on one database.
+ *
+ * <p>Start order: database (migrated), model (hashed and loaded), scheduler, then the listeners (the API, and the
+ * admin listener with metrics and health on its own port), so the ports only open once requests can be served.
+ */
+public final class ZoneServer implements AutoCloseable {
+    private static final String ADMIN_SOCKET = "admin";
+
+    private final ZoneDatabase database;
+    private final ServedModel model;
+    private final BatchScheduler scheduler;
+    private final TenantDirectory tenants;
+    private final UsageMeter usage;
+    private final WebServer server;
+    private final String host;
+
+    private ZoneServer(ZoneDatabase database, ServedModel model, BatchScheduler scheduler, TenantDirectory tenants,
+                       UsageMeter usage, WebServer server, String host) {
+        this.host = host;
+        this.database = database;
+        this.model = model;
+        this.scheduler = scheduler;
+        this.tenants = tenants;
+        this.usage = usage;
+        this.server = server;
+    }
+
+    /**
+     * Starts a zone as {@code config} says and returns once it accepts requests.
+     *
+     * @throws IOException if the model file cannot be read
+     */
+    public static ZoneServer start(ZoneConfig config) throws IOException {
+        ZoneDatabase database = ZoneDatabase.openSqlite(config.databaseFile());
+        ServedModel model = null;
+        BatchScheduler scheduler = null;
+        try {
+            model = ServedModel.load(config.modelFile(), config.modelId(), config.threads(), config.clock().instant());
+            scheduler = new BatchScheduler(model.model(), config.scheduler(), model.id());
+            TenantDirectory tenants = new TenantDirectory(database.dataSource(), config.clock());
+            UsageMeter usage = new UsageMeter(database.dataSource(), config.prices(), config.clock());
+            ZoneMetrics metrics = new ZoneMetrics();
+            metrics.watch(model.id(), scheduler);
+            OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
+                    new RateLimiter(config.clock()), metrics, config.maxBodyBytes(), config.clock());
+            OperationsApi operations = new OperationsApi(metrics, List.of(scheduler));
+            WebServer server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .routing(api::register)
+                    .putSocket(ADMIN_SOCKET, admin -> admin.host(config.host()).port(config.adminPort())
+                            .routing(operations::register))
+                    .build()
+                    .start();
+            return new ZoneServer(database, model, scheduler, tenants, usage, server, config.host());
+        } catch (IOException | RuntimeException | Error e) {
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            if (model != null) {
+                model.model().close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The port of the admin listener: {@code /metrics}, {@code /health}, {@code /ready}. */
+    public int adminPort() {
+        return server.port(ADMIN_SOCKET);
+    }
+
+    /**
+     * The API's base URL, such as {@code http://127.0.0.1:8080/v1}: what an OpenAI client is given. A server
+     * listening on all addresses is named by its loopback address.
+     */
+    public URI baseUrl() {
+        boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String name = wildcard ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return URI.create("http://" + name + ":" + port() + "/v1");
+    }
+
+    /** Tenants and API keys. */
+    public TenantDirectory tenants() {
+        return tenants;
+    }
+
+    /** Usage records. */
+    public UsageMeter usage() {
+        return usage;
+    }
+
+    /** The served model. */
+    public ServedModel model() {
+        return model;
+    }
+
+    /** The served model's scheduler. */
+    public BatchScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Stops the scheduler first, so running streams end at once (with an error event) and new requests get a
+     * 503, then the listeners, the model and the database.
+     */
+    @Override
+    public void close() {
+        scheduler.close();
+        server.stop();
+        model.model().close();
+        database.close();
+    }
+}

@@ -1,0 +1,303 @@
+package io.tokenport.zone.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tokenport.engine.generate.GenerationRequest;
+import io.tokenport.engine.generate.LoadedModel;
+import io.tokenport.engine.sampling.SamplingParams;
+import io.tokenport.zone.admission.RateLimitExceededException;
+import io.tokenport.zone.admission.RateLimiter;
+import io.tokenport.zone.auth.Caller;
+import io.tokenport.zone.batching.GenerationStream;
+import io.tokenport.zone.batching.SchedulerFullException;
+import io.tokenport.zone.metering.UsageMeter;
+import io.tokenport.zone.models.ModelDeployment;
+import io.tokenport.zone.operations.ZoneMetrics;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: check the request, queue it to the model's
+ * scheduler, and answer with one JSON body or a stream of server-sent events.
+ *
+ * <p>Phases of a request: authenticate, read the body (size-limited), parse, resolve the model, tokenize and
+ * check the context window, check the key's rate limits, submit, relay the output, meter. Every request that reached the scheduler gets
+ * exactly one usage record, whether it finished, was cancelled by its client's disconnect, or failed.
+ */
+final class CompletionsEndpoint {
+    private static final System.Logger LOG = System.getLogger(CompletionsEndpoint.class.getName());
+    /** OpenAI's default for the legacy completions endpoint. */
+    private static final int COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
+    /** How long a stream may be silent (queued, or tokens without text yet) before its client is probed. */
+    private static final long KEEP_ALIVE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final BearerAuth auth;
+    private final Map<String, ModelDeployment> models;
+    private final UsageMeter meter;
+    private final RateLimiter limiter;
+    private final ZoneMetrics metrics;
+    private final CompletionParser parser;
+    private final JsonFactory factory;
+    private final long maxBodyBytes;
+    private final InstantSource clock;
+    private final SecureRandom random = new SecureRandom();
+
+    CompletionsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, UsageMeter meter, RateLimiter limiter,
+                        ZoneMetrics metrics, ObjectMapper json, long maxBodyBytes, InstantSource clock) {
+        this.metrics = metrics;
+        this.auth = auth;
+        this.models = models;
+        this.meter = meter;
+        this.limiter = limiter;
+        this.parser = new CompletionParser(json);
+        this.factory = json.getFactory();
+        this.maxBodyBytes = maxBodyBytes;
+        this.clock = clock;
+    }
+
+    void chat(ServerRequest req, ServerResponse res) {
+        handle(req, res, true);
+    }
+
+    void completions(ServerRequest req, ServerResponse res) {
+        handle(req, res, false);
+    }
+
+    private void handle(ServerRequest req, ServerResponse res, boolean chat) {
+        try {
+            Caller caller = auth.authenticate(req);
+            CompletionParams params = parser.parse(RequestBody.read(req, maxBodyBytes), chat);
+            ModelDeployment deployment = models.get(params.model());
+            if (deployment == null) {
+                throw ApiException.modelNotFound(params.model());
+            }
+            GenerationRequest request = generationRequest(params, deployment);
+            try {
+                limiter.admit(caller.keyId(), caller.limits(), request.promptIds().length);
+            } catch (RateLimitExceededException e) {
+                throw ApiException.rateLimited(e.limit(), e.getMessage(), e.retryAfterSeconds());
+            }
+            GenerationStream stream;
+            try {
+                stream = deployment.scheduler().submit(caller.tenantId(), request);
+            } catch (SchedulerFullException e) {
+                limiter.refund(caller.keyId(), caller.limits(), request.promptIds().length);
+                throw ApiException.overloaded(e.getMessage());
+            }
+            CompletionJson out = new CompletionJson(factory, chat, (chat ? "chatcmpl-" : "cmpl-") + newId(),
+                    clock.instant().getEpochSecond(), params.model(), deployment.model().systemFingerprint());
+            Metering metering = new Metering(caller, params.model(), chat ? "chat.completions" : "completions");
+            if (params.stream()) {
+                relayStream(res, stream, out, params, metering);
+            } else {
+                relayWhole(res, stream, out, metering);
+            }
+        } catch (ApiException e) {
+            metrics.requestRefused(e.status());
+            ErrorResponses.send(res, factory, e);
+        }
+    }
+
+    /** Tokenizes the prompt and checks every value that depends on the model. */
+    private GenerationRequest generationRequest(CompletionParams p, ModelDeployment deployment) {
+        LoadedModel model = deployment.model().model();
+        String promptParam = p.chat() ? "messages" : "prompt";
+        int[] prompt = p.chat()
+                ? model.encodeChat(deployment.model().template(), p.messages())
+                : model.encodePrompt(p.prompt());
+        if (prompt.length == 0) {
+            throw ApiException.invalid(promptParam, "the prompt is empty: it encodes to no tokens");
+        }
+        int window = model.contextLength();
+        int room = window - prompt.length;
+        Integer asked = p.maxTokens();
+        int maxTokens = asked != null ? asked
+                : p.chat() ? room : Math.min(COMPLETIONS_DEFAULT_MAX_TOKENS, room);
+        if (room < 1 || maxTokens > room) {
+            throw ApiException.invalid(promptParam, "context_length_exceeded", "This model's maximum context length"
+                    + " is " + window + " tokens. However, you requested " + ((long) prompt.length + Math.max(1,
+                    maxTokens)) + " tokens (" + prompt.length + " in the " + promptParam + ", " + Math.max(1, maxTokens)
+                    + " in the completion). Please reduce the length of the " + promptParam + " or completion.");
+        }
+        int vocab = model.tokenizer().vocabSize();
+        for (int token : p.logitBias().keySet()) {
+            if (token < 0 || token >= vocab) {
+                throw ApiException.invalid("logit_bias", "logit_bias names token " + token + ", outside this model's"
+                        + " vocabulary of " + vocab + " tokens");
+            }
+        }
+        SamplingParams sampling;
+        try {
+            SamplingParams.Builder b = SamplingParams.builder().logitBias(p.logitBias());
+            if (p.temperature() != null) {
+                b.temperature(p.temperature());
+            }
+            if (p.topP() != null) {
+                b.topP(p.topP());
+            }
+            if (p.seed() != null) {
+                b.seed(p.seed());
+            }
+            if (p.presencePenalty() != null) {
+                b.presencePenalty(p.presencePenalty());
+            }
+            if (p.frequencyPenalty() != null) {
+                b.frequencyPenalty(p.frequencyPenalty());
+            }
+            sampling = b.build();
+        } catch (IllegalArgumentException e) {
+            // The engine's messages start with the parameter's OpenAI name: "top_p must be ...".
+            String message = e.getMessage();
+            int space = message.indexOf(' ');
+            throw ApiException.invalid(space > 0 ? message.substring(0, space) : null, message);
+        }
+        return new GenerationRequest(prompt, sampling, maxTokens, p.stop(), false);
+    }
+
+    private void relayWhole(ServerResponse res, GenerationStream stream, CompletionJson out, Metering metering) {
+        StringBuilder text = new StringBuilder();
+        try {
+            while (!stream.awaitOutput(text)) {
+                // Collect until the end.
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stream.cancel();
+        }
+        awaitEndQuietly(stream);
+        String reason = metering.record(stream);
+        if (stream.failure() != null) {
+            throw ApiException.internal("The server could not complete the generation; the request was not"
+                    + " charged for more than it produced. Retry it.");
+        }
+        ErrorResponses.sendJson(res, 200,
+                out.response(text.toString(), reason, stream.promptTokens(), stream.completionTokens()));
+    }
+
+    private void relayStream(ServerResponse res, GenerationStream stream, CompletionJson out, CompletionParams p,
+                             Metering metering) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        boolean usageNull = p.includeUsage();
+        StringBuilder text = new StringBuilder();
+        try (OutputStream body = res.outputStream()) {
+            SseWriter sse = new SseWriter(body);
+            if (p.chat()) {
+                sse.event(out.chunk(true, "", null, usageNull));
+            }
+            boolean ended = false;
+            while (!ended) {
+                text.setLength(0);
+                ended = stream.awaitOutput(text, KEEP_ALIVE_NANOS);
+                if (!text.isEmpty()) {
+                    sse.event(out.chunk(false, text.toString(), null, usageNull));
+                } else if (!ended) {
+                    sse.keepAlive();
+                }
+            }
+            // Metered before the last events, so a client that has read [DONE] finds its usage recorded.
+            String reason;
+            try {
+                reason = metering.record(stream);
+            } catch (ApiException e) {
+                sse.event(ErrorResponses.body(factory, e));
+                sse.done();
+                return;
+            }
+            if (stream.failure() != null) {
+                sse.event(ErrorResponses.body(factory, ApiException.internal(
+                        "The server could not complete the generation. Retry the request.")));
+            } else {
+                sse.event(out.chunk(false, null, reason, usageNull));
+                if (p.includeUsage()) {
+                    sse.event(out.usageChunk(stream.promptTokens(), stream.completionTokens()));
+                }
+            }
+            sse.done();
+        } catch (IOException e) {
+            // The client went away: stop its sequence now and meter what it got.
+            cancelAndMeter(stream, metering);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelAndMeter(stream, metering);
+        }
+    }
+
+    /** Ends a stream nobody will read and records its usage; a failure to record was logged and has no one to tell. */
+    private static void cancelAndMeter(GenerationStream stream, Metering metering) {
+        stream.cancel();
+        awaitEndQuietly(stream);
+        try {
+            metering.record(stream);
+        } catch (ApiException e) {
+            // Logged by Metering.record.
+        }
+    }
+
+    private static void awaitEndQuietly(GenerationStream stream) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stream.awaitEnd();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Writes a request's one usage record, once. */
+    private final class Metering {
+        private final Caller caller;
+        private final String model;
+        private final String endpoint;
+        private boolean recorded;
+
+        Metering(Caller caller, String model, String endpoint) {
+            this.caller = caller;
+            this.model = model;
+            this.endpoint = endpoint;
+        }
+
+        /** Records the ended stream's usage (once) and returns its finish reason's API name. */
+        String record(GenerationStream stream) {
+            String reason = stream.finishReason() == null ? "error" : stream.finishReason().apiName();
+            if (!recorded) {
+                recorded = true;
+                limiter.charge(caller.keyId(), caller.limits(), stream.completionTokens());
+                metrics.requestEnded(model, endpoint, reason, stream.promptTokens(), stream.completionTokens(),
+                        stream.timeToFirstTokenMicros(), stream.timePerOutputTokenMicros());
+                try {
+                    meter.record(caller.tenantId(), caller.keyId(), model, endpoint, stream.promptTokens(),
+                            stream.completionTokens(), stream.timeToFirstTokenMicros(),
+                            stream.timePerOutputTokenMicros(), reason);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "usage record for tenant " + caller.tenantId() + " key "
+                            + caller.keyId() + " was not stored", e);
+                    throw ApiException.internal("The usage of this request could not be recorded; it was not"
+                            + " served. Retry it.");
+                }
+            }
+            return reason;
+        }
+    }
+}

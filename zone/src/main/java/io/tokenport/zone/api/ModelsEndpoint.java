@@ -1,0 +1,83 @@
+package io.tokenport.zone.api;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tokenport.zone.models.ModelDeployment;
+import io.tokenport.zone.models.ServedModel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/** {@code GET /v1/models} and {@code GET /v1/models/{model}}. */
+final class ModelsEndpoint {
+    private final BearerAuth auth;
+    private final Map<String, ModelDeployment> models;
+    private final JsonFactory factory;
+
+    ModelsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, JsonFactory factory) {
+        this.auth = auth;
+        this.models = models;
+        this.factory = factory;
+    }
+
+    void list(ServerRequest req, ServerResponse res) {
+        try {
+            auth.authenticate(req);
+            ErrorResponses.sendJson(res, 200, write(g -> {
+                g.writeStartObject();
+                g.writeStringField("object", "list");
+                g.writeArrayFieldStart("data");
+                for (ModelDeployment d : models.values()) {
+                    model(g, d.model());
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }));
+        } catch (ApiException e) {
+            ErrorResponses.send(res, factory, e);
+        }
+    }
+
+    void get(ServerRequest req, ServerResponse res) {
+        try {
+            auth.authenticate(req);
+            String id = req.path().pathParameters().get("model");
+            ModelDeployment d = models.get(id);
+            if (d == null) {
+                throw ApiException.modelNotFound(id);
+            }
+            ErrorResponses.sendJson(res, 200, write(g -> model(g, d.model())));
+        } catch (ApiException e) {
+            ErrorResponses.send(res, factory, e);
+        }
+    }
+
+    private static void model(JsonGenerator g, ServedModel m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", m.id());
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", m.createdAt().getEpochSecond());
+        g.writeStringField("owned_by", "tokenport");
+        g.writeEndObject();
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
