@@ -93,6 +93,10 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1, got " + maxTokens);
         }
+        if (template != null && !chat && system == null) {
+            throw new IllegalArgumentException("--template only applies with --chat or --system");
+        }
+        ChatTemplate family = template == null ? null : ChatTemplates.byName(template);
         SamplingParams sampling = SamplingParams.builder()
                 .temperature(temperature).topK(topK).topP(topP).minP(minP).seed(seed).build();
 
@@ -106,7 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
                     config.blockCount(), config.embeddingLength(), config.vocabularySize(), config.contextLength(),
                     threadCount);
 
-            int[] promptIds = promptIds(loaded);
+            int[] promptIds = promptIds(loaded, family);
             GenerationRequest request = new GenerationRequest(promptIds, sampling, maxTokens, stop, ignoreEos);
             TokenSink sink = json ? TokenSink.NONE : (token, text) -> {
                 out.print(text);
@@ -127,20 +131,17 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private int[] promptIds(LoadedModel loaded) {
+    /** The prompt's ids: plain text, or a conversation in {@code family} (null: the model's own template). */
+    private int[] promptIds(LoadedModel loaded, ChatTemplate family) {
         if (!chat && system == null) {
-            if (template != null) {
-                throw new IllegalArgumentException("--template only applies with --chat or --system");
-            }
             return loaded.encodePrompt(prompt);
         }
-        ChatTemplate family = template != null ? ChatTemplates.byName(template) : loaded.chatTemplate();
         List<ChatMessage> messages = new ArrayList<>();
         if (system != null) {
             messages.add(ChatMessage.system(system));
         }
         messages.add(ChatMessage.user(prompt));
-        return loaded.encodeChat(family, messages);
+        return loaded.encodeChat(family != null ? family : loaded.chatTemplate(), messages);
     }
 
     private static Map<String, Object> toJson(GenerationResult r) {

@@ -75,6 +75,32 @@ class GenerateCommandTest {
     }
 
     @Test
+    void chatWrapsThePromptInTheModelsTemplate() throws Exception {
+        Run run = run("generate", "--model", MODELS.resolve("qwen2-vocab.gguf").toString(), "--prompt", "Hi there",
+                "--chat", "--system", "Be brief", "--max-tokens", "3", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Integer> ids = ints(JSON.readTree(run.out()).path("prompt_ids"));
+        int imStart = 151644;
+        int imEnd = 151645;
+        // <|im_start|>system\nBe brief<|im_end|>\n<|im_start|>user\nHi there<|im_end|>\n<|im_start|>assistant\n
+        assertThat(ids.getFirst()).isEqualTo(imStart);
+        assertThat(ids.stream().filter(id -> id == imStart).count()).isEqualTo(3);
+        assertThat(ids.stream().filter(id -> id == imEnd).count()).isEqualTo(2);
+        assertThat(ids.subList(ids.size() - 3, ids.size())).containsExactly(imStart, 77091, 198);
+    }
+
+    @Test
+    void unknownTemplateNameFailsBeforeLoadingTheModel() {
+        Run run = run("generate", "--model", MODELS.resolve("qwen2-vocab.gguf").toString(), "--prompt", "hi",
+                "--chat", "--template", "nope");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("valid names: chatml, qwen3, llama2, llama3, mistral")
+                .doesNotContain("loading");
+    }
+
+    @Test
     void missingModelFileIsAClearErrorNotAStackTrace() {
         Run run = run("generate", "--model", "no/such/model.gguf", "--prompt", "hi");
 
