@@ -161,16 +161,14 @@ final class VectorMath {
         }
     }
 
-    /** SwiGLU's gate: {@code gate[i] = silu(gate[i]) * up[i]} for {@code from <= i < to}. */
+    /**
+     * SwiGLU's gate: {@code gate[i] = silu(gate[i]) * up[i]} for {@code from <= i < to}.
+     *
+     * <p>Scalar {@link Math#exp} on purpose: the Vector API's {@code EXP} may round differently in interpreted and
+     * compiled code, and a token's logits must not depend on how warm the JIT is.
+     */
     static void swiglu(float[] gate, float[] up, int from, int to) {
-        int i = from;
-        int upper = from + S.loopBound(to - from);
-        for (; i < upper; i += S.length()) {
-            FloatVector g = FloatVector.fromArray(S, gate, i);
-            FloatVector e = g.neg().lanewise(VectorOperators.EXP).add(1f);
-            g.div(e).mul(FloatVector.fromArray(S, up, i)).intoArray(gate, i);
-        }
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
@@ -194,23 +192,15 @@ final class VectorMath {
         return max;
     }
 
-    /** {@code a[i] = exp(a[i] - shift)} over {@code a[off .. off + len)}; returns their sum. */
+    /**
+     * {@code a[i] = exp(a[i] - shift)} over {@code a[off .. off + len)}; returns their sum, added in index order.
+     * Scalar for the same reason as {@link #swiglu}: results must not depend on the JIT's state.
+     */
     static float expAndSum(float[] a, int off, int len, float shift) {
-        int i = 0;
         float sum = 0;
-        int upper = S.loopBound(len);
-        if (upper > 0) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i < upper; i += S.length()) {
-                FloatVector e = FloatVector.fromArray(S, a, off + i).sub(shift).lanewise(VectorOperators.EXP);
-                e.intoArray(a, off + i);
-                acc = acc.add(e);
-            }
-            sum = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < len; i++) {
-            float e = (float) Math.exp(a[off + i] - shift);
-            a[off + i] = e;
+        for (int i = off; i < off + len; i++) {
+            float e = (float) Math.exp(a[i] - shift);
+            a[i] = e;
             sum += e;
         }
         return sum;

@@ -21,6 +21,8 @@ final class Activations {
 
     int n;
     int cols;
+    /** Whether {@link #q}, {@link #scale} and {@link #sum} hold this input (the integer path). */
+    boolean quantized;
     /** The float input, as passed (not copied). */
     float[] x;
     /** {@code q[b * cols + i]}: the input rounded to integers in [-127, 127]. */
@@ -35,7 +37,8 @@ final class Activations {
         this.n = n;
         this.cols = w.cols();
         this.x = x;
-        if (w.quantizesInput(n)) {
+        this.quantized = w.quantizesInput(n);
+        if (quantized) {
             quantize(x, n, w.cols());
         }
     }

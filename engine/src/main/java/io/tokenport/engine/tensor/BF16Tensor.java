@@ -42,22 +42,29 @@ public final class BF16Tensor extends FloatTensor {
         return false;
     }
 
+    /**
+     * The same arithmetic as {@link FloatGemm} (one accumulator, {@link BlockDot#sum}, then the scalar tail), so
+     * that a result does not depend on how many input rows the matmul has.
+     */
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
         float[] x = in.x;
+        int xo = b * cols;
         long base = (long) row * cols * 2;
-        FloatVector acc0 = FloatVector.zero(BlockDot.F256);
-        FloatVector acc1 = FloatVector.zero(BlockDot.F256);
-        int i = 0;
-        for (; i + 16 <= cols; i += 16) {
-            acc0 = bf16(data, base + 2L * i).fma(FloatVector.fromArray(BlockDot.F256, x, i), acc0);
-            acc1 = bf16(data, base + 2L * i + 16).fma(FloatVector.fromArray(BlockDot.F256, x, i + 8), acc1);
+        int vec = cols & ~7;
+        FloatVector acc = FloatVector.zero(BlockDot.F256);
+        for (int i = 0; i < vec; i += 8) {
+            acc = bf16(data, base + 2L * i).fma(FloatVector.fromArray(BlockDot.F256, x, xo + i), acc);
         }
-        float r = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < cols; i++) {
-            r += Float.intBitsToFloat(data.get(SHORT_LE, base + 2L * i) << 16) * x[i];
+        float head = BlockDot.sum(acc);
+        if (vec == cols) {
+            return head;
         }
-        return r;
+        float tail = 0;
+        for (int i = vec; i < cols; i++) {
+            tail += Float.intBitsToFloat(data.get(SHORT_LE, base + 2L * i) << 16) * x[xo + i];
+        }
+        return head + tail;
     }
 
     @Override

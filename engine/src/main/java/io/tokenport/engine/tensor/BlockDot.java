@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -23,7 +24,32 @@ final class BlockDot {
     static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
 
+    /** Lane i + 4 to lane i (mod 8), then i + 2 (mod 4), then i + 1 (mod 2): the steps of {@link #sum}. */
+    private static final VectorShuffle<Float> HALVES = VectorShuffle.fromValues(F256, 4, 5, 6, 7, 0, 1, 2, 3);
+    private static final VectorShuffle<Float> QUARTERS = VectorShuffle.fromValues(F256, 2, 3, 0, 1, 6, 7, 4, 5);
+    private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromValues(F256, 1, 0, 3, 2, 5, 4, 7, 6);
+
     private BlockDot() {
+    }
+
+    /**
+     * The sum of the 8 lanes in a fixed order, {@code ((v0 + v4) + (v2 + v6)) + ((v1 + v5) + (v3 + v7))}: the
+     * Vector API leaves the order of {@code reduceLanes(ADD)} unspecified (interpreted and compiled code may
+     * differ), and every matmul result must be reproducible bit for bit.
+     */
+    static float sum(FloatVector v) {
+        FloatVector s = v.add(v.rearrange(HALVES));
+        s = s.add(s.rearrange(QUARTERS));
+        return s.add(s.rearrange(PAIRS)).lane(0);
+    }
+
+    /**
+     * {@link #sum} of {@code v}, bit for bit, through {@code tmp[0 ..8)}: scalar adds in the same order. For
+     * kernels whose body leaves C2 no inlining budget for the vector form (a call that is not inlined boxes).
+     */
+    static float sum(FloatVector v, float[] tmp) {
+        v.intoArray(tmp, 0);
+        return ((tmp[0] + tmp[4]) + (tmp[2] + tmp[6])) + ((tmp[1] + tmp[5]) + (tmp[3] + tmp[7]));
     }
 
     /** 16 bytes at {@code offset} as 16 sign-extended short lanes. */
@@ -62,19 +88,29 @@ final class BlockDot {
         return pairSums(w.mul(ShortVector.fromArray(S256, x, i)));
     }
 
-    /** {@code sum a[ao + i] * b[bo + i]} for {@code i < len}. */
+    /**
+     * {@code sum a[ao + i] * b[bo + i]} for {@code i < len}, in the order every float kernel uses (so that a
+     * result does not depend on the tile it was computed in): one 8-lane FMA accumulator over the whole vectors,
+     * summed by {@link #sum}, plus the scalar tail (see {@link #withTail}).
+     */
     static float dot(float[] a, int ao, float[] b, int bo, int len) {
-        FloatVector acc0 = FloatVector.zero(F256);
-        FloatVector acc1 = FloatVector.zero(F256);
-        int i = 0;
-        for (; i + 16 <= len; i += 16) {
-            acc0 = FloatVector.fromArray(F256, a, ao + i).fma(FloatVector.fromArray(F256, b, bo + i), acc0);
-            acc1 = FloatVector.fromArray(F256, a, ao + i + 8).fma(FloatVector.fromArray(F256, b, bo + i + 8), acc1);
+        FloatVector acc = FloatVector.zero(F256);
+        int vec = len & ~7;
+        for (int i = 0; i < vec; i += 8) {
+            acc = FloatVector.fromArray(F256, a, ao + i).fma(FloatVector.fromArray(F256, b, bo + i), acc);
         }
-        float r = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < len; i++) {
-            r += a[ao + i] * b[bo + i];
+        return withTail(sum(acc), a, ao, b, bo, vec, len);
+    }
+
+    /** {@code head} plus the elements {@code from <= i < len} past the last whole vector, if there are any. */
+    static float withTail(float head, float[] a, int ao, float[] b, int bo, int from, int len) {
+        if (from == len) {
+            return head;
         }
-        return r;
+        float tail = 0;
+        for (int i = from; i < len; i++) {
+            tail += a[ao + i] * b[bo + i];
+        }
+        return head + tail;
     }
 }

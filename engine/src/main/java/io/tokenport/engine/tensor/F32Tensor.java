@@ -2,7 +2,6 @@ package io.tokenport.engine.tensor;
 
 import io.tokenport.engine.gguf.GGMLType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -29,24 +28,30 @@ public final class F32Tensor extends FloatTensor {
         return false;
     }
 
+    /**
+     * The same arithmetic as {@link FloatGemm} (one accumulator, {@link BlockDot#sum}, then the scalar tail), so
+     * that a result does not depend on how many input rows the matmul has.
+     */
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
         float[] x = in.x;
+        int xo = b * cols;
         long base = (long) row * cols * 4;
-        FloatVector acc0 = FloatVector.zero(BlockDot.F256);
-        FloatVector acc1 = FloatVector.zero(BlockDot.F256);
-        int i = 0;
-        for (; i + 16 <= cols; i += 16) {
-            acc0 = FloatVector.fromMemorySegment(BlockDot.F256, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN)
-                    .fma(FloatVector.fromArray(BlockDot.F256, x, i), acc0);
-            acc1 = FloatVector.fromMemorySegment(BlockDot.F256, data, base + 4L * i + 32, ByteOrder.LITTLE_ENDIAN)
-                    .fma(FloatVector.fromArray(BlockDot.F256, x, i + 8), acc1);
+        int vec = cols & ~7;
+        FloatVector acc = FloatVector.zero(BlockDot.F256);
+        for (int i = 0; i < vec; i += 8) {
+            acc = FloatVector.fromMemorySegment(BlockDot.F256, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(BlockDot.F256, x, xo + i), acc);
         }
-        float r = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < cols; i++) {
-            r += data.get(FLOAT_LE, base + 4L * i) * x[i];
+        float head = BlockDot.sum(acc);
+        if (vec == cols) {
+            return head;
         }
-        return r;
+        float tail = 0;
+        for (int i = vec; i < cols; i++) {
+            tail += data.get(FLOAT_LE, base + 4L * i) * x[xo + i];
+        }
+        return head + tail;
     }
 
     @Override

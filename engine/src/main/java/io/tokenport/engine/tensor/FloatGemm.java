@@ -6,13 +6,20 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The several-input-rows kernel: weight rows decoded to floats once, then multiplied with the float input in a
- * register tile of 3 weight rows x 4 input rows (12 accumulators; each 8-float step loads 3 + 4 vectors for 12
- * FMAs, so the FMA units, not the loads, set the pace; measured 12-25% faster than 2 x 4 and than 2 x 6, whose
- * 15 live vectors spill). Leftover rows take a 2-row or 1-row kernel.
+ * The prefill kernel (more than {@link FloatTensor#DECODE_MAX} input rows, and float weights for any number):
+ * weight rows decoded to floats once, then multiplied with the float input in a register tile of 3 weight rows x
+ * 4 input rows (12 accumulators; each 8-float step loads 3 + 4 vectors for 12 FMAs, so the FMA units, not the
+ * loads, set the pace; measured 12-25% faster than 2 x 4 and than 2 x 6, whose 15 live vectors spill). Leftover
+ * rows take a 2-row or 1-row kernel.
  *
- * <p>Why floats here and 8-bit integers for one input row: with one input row every weight is used once, and the
- * integer path decodes fewer bits per multiply; with several, decoding is paid once per row and the float FMA
+ * <p>Every tile computes each (row, input) pair the same way: one 8-lane FMA accumulator over the whole vectors,
+ * {@link BlockDot#sum}, then the scalar tail ({@link BlockDot#withTail}), exactly as {@link BlockDot#dot} and the
+ * float types' {@code dotRow}; so a result does not depend on the tile, the thread split or the number of inputs.
+ * The tiles sum through {@code tmp} (scalar, same order): the vector form of twelve sums after the tile's loop
+ * exceeds C2's inlining budget, and a call that is not inlined boxes its vector.
+ *
+ * <p>Why floats here and 8-bit integers for decoding: with few input rows every weight is used about once, and
+ * the integer path decodes fewer bits per multiply; with many, decoding is paid once per row and the float FMA
  * does 8 multiply-adds per instruction where the 16-bit integer path needs about five instructions per 16.
  */
 final class FloatGemm {
@@ -42,7 +49,7 @@ final class FloatGemm {
      * {@code out[b * rows + r + j]} for {@code j < 3} and every input row b: weight row r + j is
      * {@code w[j * cols ..(j + 1) * cols)}. Quantized rows only: {@code cols} is a multiple of 8.
      */
-    static void threeRows(float[] w, float[] x, int n, int cols, float[] out, int rows, int r) {
+    static void threeRows(float[] w, float[] x, int n, int cols, float[] out, int rows, int r, float[] tmp) {
         int w1o = cols;
         int w2o = 2 * cols;
         int b = 0;
@@ -85,21 +92,21 @@ final class FloatGemm {
                 a23 = w2.fma(v, a23);
             }
             int o = b * rows + r;
-            out[o] = a00.reduceLanes(VectorOperators.ADD);
-            out[o + 1] = a10.reduceLanes(VectorOperators.ADD);
-            out[o + 2] = a20.reduceLanes(VectorOperators.ADD);
+            out[o] = BlockDot.sum(a00, tmp);
+            out[o + 1] = BlockDot.sum(a10, tmp);
+            out[o + 2] = BlockDot.sum(a20, tmp);
             o += rows;
-            out[o] = a01.reduceLanes(VectorOperators.ADD);
-            out[o + 1] = a11.reduceLanes(VectorOperators.ADD);
-            out[o + 2] = a21.reduceLanes(VectorOperators.ADD);
+            out[o] = BlockDot.sum(a01, tmp);
+            out[o + 1] = BlockDot.sum(a11, tmp);
+            out[o + 2] = BlockDot.sum(a21, tmp);
             o += rows;
-            out[o] = a02.reduceLanes(VectorOperators.ADD);
-            out[o + 1] = a12.reduceLanes(VectorOperators.ADD);
-            out[o + 2] = a22.reduceLanes(VectorOperators.ADD);
+            out[o] = BlockDot.sum(a02, tmp);
+            out[o + 1] = BlockDot.sum(a12, tmp);
+            out[o + 2] = BlockDot.sum(a22, tmp);
             o += rows;
-            out[o] = a03.reduceLanes(VectorOperators.ADD);
-            out[o + 1] = a13.reduceLanes(VectorOperators.ADD);
-            out[o + 2] = a23.reduceLanes(VectorOperators.ADD);
+            out[o] = BlockDot.sum(a03, tmp);
+            out[o + 1] = BlockDot.sum(a13, tmp);
+            out[o + 2] = BlockDot.sum(a23, tmp);
         }
         for (; b < n; b++) {
             int x0 = b * cols;
@@ -112,9 +119,9 @@ final class FloatGemm {
                 a1 = FloatVector.fromArray(F256, w, w1o + i).fma(v, a1);
                 a2 = FloatVector.fromArray(F256, w, w2o + i).fma(v, a2);
             }
-            out[b * rows + r] = a0.reduceLanes(VectorOperators.ADD);
-            out[b * rows + r + 1] = a1.reduceLanes(VectorOperators.ADD);
-            out[b * rows + r + 2] = a2.reduceLanes(VectorOperators.ADD);
+            out[b * rows + r] = BlockDot.sum(a0, tmp);
+            out[b * rows + r + 1] = BlockDot.sum(a1, tmp);
+            out[b * rows + r + 2] = BlockDot.sum(a2, tmp);
         }
     }
 
@@ -122,7 +129,7 @@ final class FloatGemm {
      * {@code out[b * rows + r]} and {@code out[b * rows + r + 1]} for every input row b: weight rows r and r + 1
      * are {@code w[0 ..cols)} and {@code w[cols ..2 cols)}.
      */
-    static void twoRows(float[] w, float[] x, int n, int cols, float[] out, int rows, int r) {
+    static void twoRows(float[] w, float[] x, int n, int cols, float[] out, int rows, int r, float[] tmp) {
         int vec = cols & ~7;
         int b = 0;
         for (; b + 4 <= n; b += 4) {
@@ -154,14 +161,14 @@ final class FloatGemm {
                 a03 = w0.fma(v, a03);
                 a13 = w1.fma(v, a13);
             }
-            out[b * rows + r] = a00.reduceLanes(VectorOperators.ADD) + tail(w, 0, x, x0, vec, cols);
-            out[(b + 1) * rows + r] = a01.reduceLanes(VectorOperators.ADD) + tail(w, 0, x, x1, vec, cols);
-            out[(b + 2) * rows + r] = a02.reduceLanes(VectorOperators.ADD) + tail(w, 0, x, x2, vec, cols);
-            out[(b + 3) * rows + r] = a03.reduceLanes(VectorOperators.ADD) + tail(w, 0, x, x3, vec, cols);
-            out[b * rows + r + 1] = a10.reduceLanes(VectorOperators.ADD) + tail(w, cols, x, x0, vec, cols);
-            out[(b + 1) * rows + r + 1] = a11.reduceLanes(VectorOperators.ADD) + tail(w, cols, x, x1, vec, cols);
-            out[(b + 2) * rows + r + 1] = a12.reduceLanes(VectorOperators.ADD) + tail(w, cols, x, x2, vec, cols);
-            out[(b + 3) * rows + r + 1] = a13.reduceLanes(VectorOperators.ADD) + tail(w, cols, x, x3, vec, cols);
+            out[b * rows + r] = BlockDot.withTail(BlockDot.sum(a00, tmp), w, 0, x, x0, vec, cols);
+            out[(b + 1) * rows + r] = BlockDot.withTail(BlockDot.sum(a01, tmp), w, 0, x, x1, vec, cols);
+            out[(b + 2) * rows + r] = BlockDot.withTail(BlockDot.sum(a02, tmp), w, 0, x, x2, vec, cols);
+            out[(b + 3) * rows + r] = BlockDot.withTail(BlockDot.sum(a03, tmp), w, 0, x, x3, vec, cols);
+            out[b * rows + r + 1] = BlockDot.withTail(BlockDot.sum(a10, tmp), w, cols, x, x0, vec, cols);
+            out[(b + 1) * rows + r + 1] = BlockDot.withTail(BlockDot.sum(a11, tmp), w, cols, x, x1, vec, cols);
+            out[(b + 2) * rows + r + 1] = BlockDot.withTail(BlockDot.sum(a12, tmp), w, cols, x, x2, vec, cols);
+            out[(b + 3) * rows + r + 1] = BlockDot.withTail(BlockDot.sum(a13, tmp), w, cols, x, x3, vec, cols);
         }
         for (; b < n; b++) {
             int x0 = b * cols;
@@ -172,8 +179,8 @@ final class FloatGemm {
                 a0 = FloatVector.fromArray(F256, w, i).fma(v, a0);
                 a1 = FloatVector.fromArray(F256, w, cols + i).fma(v, a1);
             }
-            out[b * rows + r] = a0.reduceLanes(VectorOperators.ADD) + tail(w, 0, x, x0, vec, cols);
-            out[b * rows + r + 1] = a1.reduceLanes(VectorOperators.ADD) + tail(w, cols, x, x0, vec, cols);
+            out[b * rows + r] = BlockDot.withTail(BlockDot.sum(a0, tmp), w, 0, x, x0, vec, cols);
+            out[b * rows + r + 1] = BlockDot.withTail(BlockDot.sum(a1, tmp), w, cols, x, x0, vec, cols);
         }
     }
 
@@ -182,14 +189,5 @@ final class FloatGemm {
         for (int b = 0; b < n; b++) {
             out[b * rows + r] = BlockDot.dot(w, 0, x, b * cols, cols);
         }
-    }
-
-    /** The elements past the last whole vector (float types only: quantized rows are whole vectors). */
-    private static float tail(float[] w, int wo, float[] x, int xo, int from, int cols) {
-        float sum = 0;
-        for (int i = from; i < cols; i++) {
-            sum += w[wo + i] * x[xo + i];
-        }
-        return sum;
     }
 }

@@ -18,11 +18,12 @@ import java.nio.ByteOrder;
  * <p>How a matmul runs. With one input row ({@code n == 1}, decoding) every weight is used once and the speed is
  * that of decoding weights: quantized types then work like llama.cpp, rounding the input to 8-bit integers in
  * blocks of 32 ({@link Activations}), decoding each weight block in registers to 16-bit integers, multiplying in
- * integer lanes and scaling only each block's sum back to float ({@link #dotRow}). With several input rows
- * (prefill, batched decoding) a weight row is decoded to floats once ({@link #decodeFloatRow}) into per-thread
- * scratch and multiplied with all input rows by a register-tiled FMA kernel ({@link FloatGemm}): weight bytes
- * leave memory once per call instead of once per input row, and the input stays in float (measured: twice the
- * speed of the integer path at 16 rows).
+ * integer lanes and scaling only each block's sum back to float ({@link #dotRow}); batched decoding (up to
+ * {@link #DECODE_MAX} input rows) does the same for each input row, so that a sequence gets bit-identical
+ * logits whether decoded alone or in a batch. With more input rows (prefill) a weight row is decoded to floats
+ * once ({@link #decodeFloatRow}) into per-thread scratch and multiplied with all input rows by a register-tiled
+ * FMA kernel ({@link FloatGemm}): weight bytes leave memory once per call instead of once per input row, and the
+ * input stays in float. Every kernel sums its vector lanes in one fixed order ({@link BlockDot#sum}).
  */
 public abstract sealed class FloatTensor
         permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q5_0Tensor, Q4_KTensor, Q5_KTensor,
@@ -33,6 +34,12 @@ public abstract sealed class FloatTensor
     static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Up to this many input rows a quantized matmul runs the integer path for each input row ({@link #dotRow}),
+     * with results identical to one-row matmuls; above it, prefill, the float tiles of {@link FloatGemm}.
+     */
+    public static final int DECODE_MAX = 16;
 
     protected final MemorySegment data;
     protected final int rows;
@@ -162,9 +169,17 @@ public abstract sealed class FloatTensor
     /** Rows {@code rowStart <= r < rowEnd} of the product, with an input already prepared for this tensor. */
     final void matmulRows(Activations in, float[] out, int rowStart, int rowEnd, Scratch scratch) {
         int n = in.n;
-        if (n == 1) {
+        if (n == 1 || in.quantized) {
+            // Every (row, input) pair through the same dotRow: a result does not depend on n. The weight row
+            // stays in L1 while the n inputs pass over it.
             for (int r = rowStart; r < rowEnd; r++) {
-                out[r] = dotRow(r, in);
+                int b = 0;
+                for (; b + 2 <= n; b += 2) {
+                    dotRow2(r, in, b, out, scratch);
+                }
+                for (; b < n; b++) {
+                    out[b * rows + r] = dotRow(r, in, b);
+                }
             }
             return;
         }
@@ -176,13 +191,13 @@ public abstract sealed class FloatTensor
                 decodeFloatRow(r, scratch, w, 0);
                 decodeFloatRow(r + 1, scratch, w, cols);
                 decodeFloatRow(r + 2, scratch, w, 2 * cols);
-                FloatGemm.threeRows(w, in.x, n, cols, out, rows, r);
+                FloatGemm.threeRows(w, in.x, n, cols, out, rows, r, scratch.lanes);
             }
         }
         for (; r + 1 < rowEnd; r += 2) {
             decodeFloatRow(r, scratch, w, 0);
             decodeFloatRow(r + 1, scratch, w, cols);
-            FloatGemm.twoRows(w, in.x, n, cols, out, rows, r);
+            FloatGemm.twoRows(w, in.x, n, cols, out, rows, r, scratch.lanes);
         }
         if (r < rowEnd) {
             decodeFloatRow(r, scratch, w, 0);
@@ -190,9 +205,12 @@ public abstract sealed class FloatTensor
         }
     }
 
-    /** Whether a matmul over {@code n} input rows wants its input as 8-bit blocks (see the class comment). */
+    /**
+     * Whether a matmul over {@code n} input rows wants its input as 8-bit blocks (see the class comment): quantized
+     * types up to {@link #DECODE_MAX} input rows (decoding, batched decoding), the float path above (prefill).
+     */
     final boolean quantizesInput(int n) {
-        return n == 1 && quantizesInput();
+        return n <= DECODE_MAX && quantizesInput();
     }
 
     /** Row {@code row} as floats into {@code dst[off ..+cols)}, vectorized (may use {@code scratch}). */
@@ -201,6 +219,21 @@ public abstract sealed class FloatTensor
     /** Whether {@link #dotRow} wants its input as 8-bit blocks ({@code true}) or as plain floats. */
     abstract boolean quantizesInput();
 
-    /** The dot product of row {@code row} with input row 0, decoding weights in registers. */
-    abstract float dotRow(int row, Activations in);
+    /**
+     * The dot product of row {@code row} with input row {@code b}, decoding weights in registers. Float types
+     * compute it exactly as {@link FloatGemm} does, so their results never depend on the tile or on n either.
+     */
+    abstract float dotRow(int row, Activations in, int b);
+
+    /**
+     * {@code out[(b + j) * rows + row] = dotRow(row, in, b + j)} for {@code j < 2}, bit for bit. Types override it
+     * to decode each weight block once for both inputs, with the same operations in the same order per input as
+     * {@link #dotRow} (each input keeps its own accumulator). Two, not four: a four-input body exceeds C2's
+     * inlining node budget and its vectors get boxed (measured: 3x slower than one input at a time).
+     */
+    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
+        for (int j = 0; j < 2; j++) {
+            out[(b + j) * rows + row] = dotRow(row, in, b + j);
+        }
+    }
 }

@@ -53,27 +53,51 @@ public final class Q4_0Tensor extends FloatTensor {
         return packed.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8);
     }
 
+    /**
+     * One accumulator, one block per step: {@link #dotRow2} repeats exactly these operations for two inputs
+     * (a larger body, four inputs or two accumulators each, exceeds what C2 inlines, boxing the vectors).
+     */
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
+        int xo = b * cols;
+        int ko = b * (cols / 32);
         short[] xq = in.q;
         float[] xs = in.scale;
         int nb = cols / 32;
         long o = rowOffset(row);
-        FloatVector acc0 = FloatVector.zero(BlockDot.F256);
-        FloatVector acc1 = FloatVector.zero(BlockDot.F256);
-        int k = 0;
-        for (; k + 1 < nb; k += 2, o += 2 * BLOCK_BYTES) {
-            long o1 = o + BLOCK_BYTES;
-            ShortVector p0 = BlockDot.bytes(data, o + 2);
-            ShortVector p1 = BlockDot.bytes(data, o1 + 2);
-            acc0 = BlockDot.block32(low(p0), high(p0), xq, 32 * k, half(o) * xs[k], acc0);
-            acc1 = BlockDot.block32(low(p1), high(p1), xq, 32 * k + 32, half(o1) * xs[k + 1], acc1);
+        FloatVector acc = FloatVector.zero(BlockDot.F256);
+        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
+            ShortVector p = BlockDot.bytes(data, o + 2);
+            ShortVector w0 = low(p);
+            ShortVector w1 = high(p);
+            acc = BlockDot.block32(w0, w1, xq, xo + 32 * k, half(o) * xs[ko + k], acc);
         }
-        if (k < nb) {
-            ShortVector p0 = BlockDot.bytes(data, o + 2);
-            acc0 = BlockDot.block32(low(p0), high(p0), xq, 32 * k, half(o) * xs[k], acc0);
+        return BlockDot.sum(acc);
+    }
+
+    /** {@link #dotRow} for inputs b and b+1, each weight block decoded once (see {@link FloatTensor#dotRow2}). */
+    @Override
+    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
+        int x0 = b * cols;
+        int x1 = x0 + cols;
+        int k0 = b * (cols / 32);
+        int k1 = k0 + cols / 32;
+        short[] xq = in.q;
+        float[] xs = in.scale;
+        int nb = cols / 32;
+        long o = rowOffset(row);
+        FloatVector a0 = FloatVector.zero(BlockDot.F256);
+        FloatVector a1 = a0;
+        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
+            ShortVector p = BlockDot.bytes(data, o + 2);
+            ShortVector w0 = low(p);
+            ShortVector w1 = high(p);
+            float h = half(o);
+            a0 = BlockDot.block32(w0, w1, xq, x0 + 32 * k, h * xs[k0 + k], a0);
+            a1 = BlockDot.block32(w0, w1, xq, x1 + 32 * k, h * xs[k1 + k], a1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        out[b * rows + row] = BlockDot.sum(a0, scratch.lanes);
+        out[(b + 1) * rows + row] = BlockDot.sum(a1, scratch.lanes);
     }
 
     /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */

@@ -99,7 +99,9 @@ public final class Q4_KTensor extends FloatTensor {
     }
 
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
+        int xo = b * cols;
+        int ko = b * (cols / 32);
         short[] xq = in.q;
         float[] xs = in.scale;
         float[] xsum = in.sum;
@@ -115,7 +117,7 @@ public final class Q4_KTensor extends FloatTensor {
             int hi = data.get(INT_LE, o + 12);
             long scales = scales(lo, hi);
             long mins = mins(lo, hi);
-            int k = i / 32;
+            int k = ko + i / 32;
             float minSum = 0;
             for (int j = 0; j < 8; j++) {
                 long q = o + 16 + 32 * (j >> 1);
@@ -123,12 +125,57 @@ public final class Q4_KTensor extends FloatTensor {
                 ShortVector w0 = BlockDot.bytes(data, q).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
                 ShortVector w1 = BlockDot.bytes(data, q + 16).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
                 float scale = d * (int) (scales >>> (8 * j) & 0xFF) * xs[k + j];
-                acc = BlockDot.block32(w0, w1, xq, i + 32 * j, scale, acc);
+                acc = BlockDot.block32(w0, w1, xq, xo + i + 32 * j, scale, acc);
                 minSum += (int) (mins >>> (8 * j) & 0xFF) * xsum[k + j];
             }
             minTerm += dmin * minSum;
         }
-        return acc.reduceLanes(VectorOperators.ADD) - minTerm;
+        return BlockDot.sum(acc) - minTerm;
+    }
+
+    /** {@link #dotRow} for inputs b and b+1, each weight sub-block decoded once (see {@link FloatTensor#dotRow2}). */
+    @Override
+    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
+        int x0 = b * cols;
+        int x1 = x0 + cols;
+        int k0 = b * (cols / 32);
+        int k1 = k0 + cols / 32;
+        short[] xq = in.q;
+        float[] xs = in.scale;
+        float[] xsum = in.sum;
+        long o = rowOffset(row);
+        FloatVector a0 = FloatVector.zero(BlockDot.F256);
+        FloatVector a1 = a0;
+        float m0 = 0;
+        float m1 = 0;
+        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
+            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
+            float dmin = Float.float16ToFloat(data.get(SHORT_LE, o + 2));
+            long lo = data.get(LONG_LE, o + 4);
+            int hi = data.get(INT_LE, o + 12);
+            long scales = scales(lo, hi);
+            long mins = mins(lo, hi);
+            int k = i / 32;
+            float s0 = 0;
+            float s1 = 0;
+            for (int j = 0; j < 8; j++) {
+                long q = o + 16 + 32 * (j >> 1);
+                int shift = 4 * (j & 1);
+                ShortVector w0 = BlockDot.bytes(data, q).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
+                ShortVector w1 = BlockDot.bytes(data, q + 16).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
+                int sc = (int) (scales >>> (8 * j) & 0xFF);
+                int mn = (int) (mins >>> (8 * j) & 0xFF);
+                int e = i + 32 * j;
+                a0 = BlockDot.block32(w0, w1, xq, x0 + e, d * sc * xs[k0 + k + j], a0);
+                a1 = BlockDot.block32(w0, w1, xq, x1 + e, d * sc * xs[k1 + k + j], a1);
+                s0 += mn * xsum[k0 + k + j];
+                s1 += mn * xsum[k1 + k + j];
+            }
+            m0 += dmin * s0;
+            m1 += dmin * s1;
+        }
+        out[b * rows + row] = BlockDot.sum(a0, scratch.lanes) - m0;
+        out[(b + 1) * rows + row] = BlockDot.sum(a1, scratch.lanes) - m1;
     }
 
     /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */

@@ -76,7 +76,9 @@ public final class Q5_0Tensor extends FloatTensor {
     }
 
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
+        int xo = b * cols;
+        int ko = b * (cols / 32);
         short[] xq = in.q;
         float[] xs = in.scale;
         int nb = cols / 32;
@@ -85,9 +87,9 @@ public final class Q5_0Tensor extends FloatTensor {
         for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
             int qh = data.get(INT_LE, o + 2);
             ShortVector p = BlockDot.bytes(data, o + 6);
-            acc = BlockDot.block32(low(p, qh), high(p, qh), xq, 32 * k, half(o) * xs[k], acc);
+            acc = BlockDot.block32(low(p, qh), high(p, qh), xq, xo + 32 * k, half(o) * xs[ko + k], acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return BlockDot.sum(acc);
     }
 
     /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */

@@ -59,7 +59,9 @@ public final class Q5_KTensor extends FloatTensor {
     }
 
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
+        int xo = b * cols;
+        int ko = b * (cols / 32);
         short[] xq = in.q;
         float[] xs = in.scale;
         float[] xsum = in.sum;
@@ -74,18 +76,18 @@ public final class Q5_KTensor extends FloatTensor {
             int hi = data.get(INT_LE, o + 12);
             long scales = Q4_KTensor.scales(lo, hi);
             long mins = Q4_KTensor.mins(lo, hi);
-            int k = i / 32;
+            int k = ko + i / 32;
             float minSum = 0;
             for (int j = 0; j < 8; j++) {
                 ShortVector w0 = subBlock(o, j, 0);
                 ShortVector w1 = subBlock(o, j, 16);
                 float scale = d * (int) (scales >>> (8 * j) & 0xFF) * xs[k + j];
-                acc = BlockDot.block32(w0, w1, xq, i + 32 * j, scale, acc);
+                acc = BlockDot.block32(w0, w1, xq, xo + i + 32 * j, scale, acc);
                 minSum += (int) (mins >>> (8 * j) & 0xFF) * xsum[k + j];
             }
             minTerm += dmin * minSum;
         }
-        return acc.reduceLanes(VectorOperators.ADD) - minTerm;
+        return BlockDot.sum(acc) - minTerm;
     }
 
     /** Elements {@code l .. l+15} of sub-block j of the super-block at {@code o}, as 5-bit integers. */

@@ -67,7 +67,9 @@ public final class Q6_KTensor extends FloatTensor {
     }
 
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
+        int xo = b * cols;
+        int ko = b * (cols / 32);
         short[] xq = in.q;
         float[] xs = in.scale;
         long o = rowOffset(row);
@@ -75,13 +77,13 @@ public final class Q6_KTensor extends FloatTensor {
         // One sub-block of 16 per iteration (see Q4_KTensor.dotRow)
         for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
             float d = Float.float16ToFloat(data.get(SHORT_LE, o + 208));
-            int k = i / 32;
+            int k = ko + i / 32;
             for (int t = 0; t < 16; t++) {
                 float scale = d * data.get(BYTE, o + 192 + t) * xs[k + (t >> 1)];
-                acc = BlockDot.block16(subBlock(o, t), xq, i + 16 * t, scale, acc);
+                acc = BlockDot.block16(subBlock(o, t), xq, xo + i + 16 * t, scale, acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return BlockDot.sum(acc);
     }
 
     /**

@@ -2,7 +2,7 @@ package io.tokenport.engine.tensor;
 
 import io.tokenport.engine.gguf.GGMLType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.ShortVector;
 
 import java.lang.foreign.MemorySegment;
 
@@ -39,27 +39,49 @@ public final class Q8_0Tensor extends FloatTensor {
         return true;
     }
 
+    /**
+     * One accumulator, one block per step: {@link #dotRow2} repeats exactly these operations for two inputs
+     * (a larger body, four inputs or two accumulators each, exceeds what C2 inlines, boxing the vectors).
+     */
     @Override
-    float dotRow(int row, Activations in) {
+    float dotRow(int row, Activations in, int b) {
+        int xo = b * cols;
+        int ko = b * (cols / 32);
         short[] xq = in.q;
         float[] xs = in.scale;
         int nb = cols / 32;
         long o = rowOffset(row);
-        FloatVector acc0 = FloatVector.zero(BlockDot.F256);
-        FloatVector acc1 = FloatVector.zero(BlockDot.F256);
-        int k = 0;
-        for (; k + 1 < nb; k += 2, o += 2 * BLOCK_BYTES) {
-            long o1 = o + BLOCK_BYTES;
-            acc0 = BlockDot.block32(BlockDot.bytes(data, o + 2), BlockDot.bytes(data, o + 18), xq, 32 * k,
-                    half(o) * xs[k], acc0);
-            acc1 = BlockDot.block32(BlockDot.bytes(data, o1 + 2), BlockDot.bytes(data, o1 + 18), xq, 32 * k + 32,
-                    half(o1) * xs[k + 1], acc1);
+        FloatVector acc = FloatVector.zero(BlockDot.F256);
+        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
+            ShortVector w0 = BlockDot.bytes(data, o + 2);
+            ShortVector w1 = BlockDot.bytes(data, o + 18);
+            acc = BlockDot.block32(w0, w1, xq, xo + 32 * k, half(o) * xs[ko + k], acc);
         }
-        if (k < nb) {
-            acc0 = BlockDot.block32(BlockDot.bytes(data, o + 2), BlockDot.bytes(data, o + 18), xq, 32 * k,
-                    half(o) * xs[k], acc0);
+        return BlockDot.sum(acc);
+    }
+
+    /** {@link #dotRow} for inputs b and b+1, each weight block decoded once (see {@link FloatTensor#dotRow2}). */
+    @Override
+    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
+        int x0 = b * cols;
+        int x1 = x0 + cols;
+        int k0 = b * (cols / 32);
+        int k1 = k0 + cols / 32;
+        short[] xq = in.q;
+        float[] xs = in.scale;
+        int nb = cols / 32;
+        long o = rowOffset(row);
+        FloatVector a0 = FloatVector.zero(BlockDot.F256);
+        FloatVector a1 = a0;
+        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
+            ShortVector w0 = BlockDot.bytes(data, o + 2);
+            ShortVector w1 = BlockDot.bytes(data, o + 18);
+            float h = half(o);
+            a0 = BlockDot.block32(w0, w1, xq, x0 + 32 * k, h * xs[k0 + k], a0);
+            a1 = BlockDot.block32(w0, w1, xq, x1 + 32 * k, h * xs[k1 + k], a1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        out[b * rows + row] = BlockDot.sum(a0, scratch.lanes);
+        out[(b + 1) * rows + row] = BlockDot.sum(a1, scratch.lanes);
     }
 
     /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */

@@ -12,6 +12,8 @@ final class Scratch {
     float[] scale = new float[0];
     /** Per 32-element block, the weight that multiplies the input block's sum (the "min" of Q4_K and Q5_K). */
     float[] bias = new float[0];
+    /** The lanes of one accumulator, for {@link BlockDot#sum(jdk.incubator.vector.FloatVector, float[])}. */
+    final float[] lanes = new float[8];
     /** Decoded float weights of up to three rows. */
     float[] row = new float[0];
 

@@ -17,10 +17,11 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Every type's matmul against the plainest possible one: dequantize the weights, multiply in doubles.
  *
- * <p>Quantized types round a single input row to 8 bits per block of 32 (as llama.cpp does), so two comparisons:
- * with the input rounded the same way in this test, the result must agree to float rounding; with the exact
- * input, the error must stay within what that rounding allows, {@code sum |w_i| * |x_i - rounded x_i|}. Several
- * input rows are multiplied in floats, so there both comparisons are the same.
+ * <p>Quantized types round the input rows of a decoding matmul (up to {@link FloatTensor#DECODE_MAX}) to 8 bits
+ * per block of 32 (as llama.cpp does), so two comparisons: with the input rounded the same way in this test, the
+ * result must agree to float rounding; with the exact input, the error must stay within what that rounding
+ * allows, {@code sum |w_i| * |x_i - rounded x_i|}. More input rows (prefill) are multiplied in floats, so there
+ * both comparisons are the same.
  */
 class MatmulTest {
 
@@ -35,7 +36,7 @@ class MatmulTest {
                 widths.add(64 + 7); // not a multiple of the vector width
             }
             for (int cols : widths) {
-                for (int n : new int[] {1, 3, 8, 9}) {
+                for (int n : new int[] {1, 3, 8, 9, FloatTensor.DECODE_MAX + 4}) {
                     cases.add(Arguments.of(type, cols, n));
                 }
             }
