@@ -11,10 +11,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TokenPort.Version.class,
         description = "Exports AI tokens from a data-bonded zone.",
-        subcommands = {GenerateCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, GenerateCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class TokenPort {
 
     public static void main(String[] args) {
+        // HikariCP logs through SLF4J, which has no backend here; its "no providers" notice is noise.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(commandLine().execute(args));
     }
 

@@ -1,0 +1,119 @@
+package io.tokenport.cli;
+
+import io.tokenport.zone.ZoneConfig;
+import io.tokenport.zone.ZoneServer;
+import io.tokenport.zone.auth.IssuedKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code tokenport up}: the zone API with the embedded engine on one machine, a demo tenant and a fresh API key.
+ *
+ * <p>Stdout carries exactly two machine-readable lines, {@code base_url: ...} and {@code api_key: ...}; everything
+ * else goes to stderr. Runs until interrupted (Ctrl-C), then drains and closes the zone.
+ */
+@Command(name = "up",
+        mixinStandardHelpOptions = true,
+        description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the embedded engine,",
+                "an embedded SQLite database under --data-dir, and a demo tenant whose new API key is printed once.",
+                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C."})
+final class UpCommand implements Callable<Integer> {
+    static final String DEMO_TENANT = "demo";
+
+    // Libraries' start-up chatter (migrations applied, sockets bound) would bury the two lines a user needs;
+    // keep their warnings and errors. Held in fields: java.util.logging keeps loggers only weakly.
+    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
+    private static final java.util.logging.Logger HELIDON_LOG = quiet("io.helidon");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "GGUF model file to serve (the default-model download comes later; pass a file for now).")
+    Path model;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+            description = "API port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--admin-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the admin listener (/metrics, /health, /ready); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--data-dir", defaultValue = ".tokenport", paramLabel = "DIR",
+            description = "Where the database lives (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of CPU cores, at most 8).")
+    Integer threads;
+
+    /** Counted down to stop a running {@code up} (tests); Ctrl-C stops it through the shutdown hook. */
+    final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(model)) {
+            throw new java.nio.file.NoSuchFileException(model.toString());
+        }
+        Files.createDirectories(dataDir);
+        ZoneConfig.Builder config = ZoneConfig.builder(model, dataDir.resolve("zone.db")).port(port).adminPort(adminPort);
+        if (threads != null) {
+            config.threads(threads);
+        }
+        err.printf("starting the zone with %s ...%n", model);
+        err.flush();
+        try (ZoneServer zone = ZoneServer.start(config.build())) {
+            if (zone.tenants().findTenant(DEMO_TENANT).isEmpty()) {
+                zone.tenants().createTenant(DEMO_TENANT, "SG");
+            }
+            IssuedKey key = zone.tenants().createKey(DEMO_TENANT);
+            out.println("base_url: " + zone.baseUrl());
+            out.println("api_key: " + key.secret());
+            out.flush();
+            err.printf("model: %s; admin: http://127.0.0.1:%d/metrics; data: %s; the key is shown only now%n",
+                    zone.model().id(), zone.adminPort(), dataDir.toAbsolutePath());
+            err.flush();
+            // Ctrl-C: the hook wakes this thread and waits (briefly) for the zone to close.
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                awaitQuietly(closed);
+            }, "tokenport-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stop.await();
+            err.println("stopping");
+            err.flush();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for the close below.
+            }
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+}
