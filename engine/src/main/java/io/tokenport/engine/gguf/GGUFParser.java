@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,6 +36,10 @@ final class GGUFParser {
 
     private final String source;
     private final MemorySegment in;
+    // One strict decoder for every string: a vocabulary holds hundreds of thousands of them.
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final long size;
     private long pos;
 
@@ -158,10 +163,7 @@ final class GGUFParser {
 
     private Object readValue(String key, GGUFValueType type, int depth) {
         return switch (type) {
-            case UINT8 -> Byte.toUnsignedInt(readByte(key));
-            case INT8 -> (int) readByte(key);
-            case UINT16 -> Short.toUnsignedInt(readShort(key));
-            case INT16 -> (int) readShort(key);
+            case UINT8, INT8, UINT16, INT16 -> readSmallInt(key, type);
             case UINT32 -> Integer.toUnsignedLong(readInt(key));
             case INT32 -> readInt(key);
             case UINT64, INT64 -> readLong(key);
@@ -170,6 +172,18 @@ final class GGUFParser {
             case BOOL -> readBool(key);
             case STRING -> readString("value of metadata key '" + key + "'");
             case ARRAY -> readArray(key, depth);
+        };
+    }
+
+    /** A value of a type that fits an {@code int} without loss: UINT8, INT8, UINT16, INT16 or INT32. */
+    private int readSmallInt(String key, GGUFValueType type) {
+        return switch (type) {
+            case UINT8 -> Byte.toUnsignedInt(readByte(key));
+            case INT8 -> readByte(key);
+            case UINT16 -> Short.toUnsignedInt(readShort(key));
+            case INT16 -> readShort(key);
+            case INT32 -> readInt(key);
+            default -> throw new AssertionError(type);
         };
     }
 
@@ -193,14 +207,14 @@ final class GGUFParser {
             case UINT8, INT8, UINT16, INT16, INT32 -> {
                 int[] a = new int[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = (Integer) readValue(key, type, depth + 1);
+                    a[i] = readSmallInt(key, type);
                 }
                 return a;
             }
             case UINT32, UINT64, INT64 -> {
                 long[] a = new long[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = (Long) readValue(key, type, depth + 1);
+                    a[i] = type == GGUFValueType.UINT32 ? Integer.toUnsignedLong(readInt(key)) : readLong(key);
                 }
                 return a;
             }
@@ -264,10 +278,7 @@ final class GGUFParser {
         MemorySegment.copy(in, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
         pos += len;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return utf8.reset().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             // Some vocabularies hold byte tokens that are not valid UTF-8 on their own; keep them readable.
             return new String(bytes, StandardCharsets.UTF_8);
