@@ -41,7 +41,6 @@ public final class Generation {
         ContextOverflowException.checkRequest(prompt, request.maxTokens(), model.contextLength());
         this.request = request;
         this.tokenizer = model.tokenizer();
-        // The last generated token is never fed back, so the cache needs one place less than prompt + max.
         this.sequence = model.model().newSequence(prompt + request.maxTokens());
         this.sampler = new Sampler(request.sampling(), tokenizer.vocabSize());
         this.sampler.acceptPrompt(request.promptIds());
