@@ -2,7 +2,9 @@ package io.tokenport.zone;
 
 import io.tokenport.zone.batching.BatchScheduler;
 import io.tokenport.zone.metering.PriceBook;
+import io.tokenport.zone.storage.DatabaseLocation;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -16,20 +18,22 @@ import java.util.Objects;
  * @param modelFile      the GGUF model to serve
  * @param modelId        the id clients use for it
  * @param threads        compute threads for the model
- * @param databaseFile   the SQLite file for tenants, keys and usage
+ * @param database       where tenants, keys and usage are kept
  * @param maxBodyBytes   largest accepted request body
  * @param scheduler      continuous-batching limits
  * @param prices         the price book
  * @param clock          the zone's one clock (timestamps in responses and records)
+ * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
+ *                       keep rate-limit counters in this process
  */
-public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, Path databaseFile,
-                         long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock) {
+public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
+                         long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, URI redis) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(databaseFile, "databaseFile");
+        Objects.requireNonNull(database, "database");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(clock, "clock");
@@ -45,14 +49,19 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
     }
 
     /** A builder with the defaults: loopback, any port, 1 MiB bodies, 8 running and 64 waiting requests. */
+    public static Builder builder(Path modelFile, DatabaseLocation database) {
+        return new Builder(modelFile, database);
+    }
+
+    /** A builder with an SQLite database in {@code databaseFile}. */
     public static Builder builder(Path modelFile, Path databaseFile) {
-        return new Builder(modelFile, databaseFile);
+        return new Builder(modelFile, new DatabaseLocation.Sqlite(databaseFile));
     }
 
     /** Builds a {@link ZoneConfig}; every setter returns this builder. */
     public static final class Builder {
         private final Path modelFile;
-        private final Path databaseFile;
+        private final DatabaseLocation database;
         private String host = "127.0.0.1";
         private int port;
         private int adminPort;
@@ -62,10 +71,11 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private BatchScheduler.Settings scheduler = new BatchScheduler.Settings(8, 64, 64);
         private PriceBook prices = PriceBook.FREE;
         private InstantSource clock = InstantSource.system();
+        private URI redis;
 
-        private Builder(Path modelFile, Path databaseFile) {
+        private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
-            this.databaseFile = databaseFile;
+            this.database = database;
         }
 
         /** Address to listen on; loopback by default. */
@@ -122,11 +132,17 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** Shares rate-limit counters through the Redis server at {@code value}; null keeps them in this process. */
+        public Builder redis(URI value) {
+            redis = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
-            return new ZoneConfig(host, port, adminPort, modelFile, id, threads, databaseFile, maxBodyBytes, scheduler, prices,
-                    clock);
+            return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
+                    clock, redis);
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.tokenport.zone;
 
 import io.helidon.webserver.WebServer;
+import io.tokenport.zone.admission.LocalRateLimiter;
 import io.tokenport.zone.admission.RateLimiter;
+import io.tokenport.zone.admission.RedisRateLimiter;
 import io.tokenport.zone.api.OpenAiApi;
 import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.batching.BatchScheduler;
@@ -32,11 +34,13 @@ public final class ZoneServer implements AutoCloseable {
     private final BatchScheduler scheduler;
     private final TenantDirectory tenants;
     private final UsageMeter usage;
+    private final RateLimiter limiter;
     private final WebServer server;
     private final String host;
 
     private ZoneServer(ZoneDatabase database, ServedModel model, BatchScheduler scheduler, TenantDirectory tenants,
-                       UsageMeter usage, WebServer server, String host) {
+                       UsageMeter usage, RateLimiter limiter, WebServer server, String host) {
+        this.limiter = limiter;
         this.host = host;
         this.database = database;
         this.model = model;
@@ -52,18 +56,21 @@ public final class ZoneServer implements AutoCloseable {
      * @throws IOException if the model file cannot be read
      */
     public static ZoneServer start(ZoneConfig config) throws IOException {
-        ZoneDatabase database = ZoneDatabase.openSqlite(config.databaseFile());
+        ZoneDatabase database = ZoneDatabase.open(config.database());
         ServedModel model = null;
         BatchScheduler scheduler = null;
+        RateLimiter limiter = null;
         try {
             model = ServedModel.load(config.modelFile(), config.modelId(), config.threads(), config.clock().instant());
             scheduler = new BatchScheduler(model.model(), config.scheduler(), model.id());
             TenantDirectory tenants = new TenantDirectory(database.dataSource(), config.clock());
+            limiter = config.redis() == null ? new LocalRateLimiter(config.clock())
+                    : new RedisRateLimiter(config.redis(), "tokenport:rate:", config.clock());
             UsageMeter usage = new UsageMeter(database.dataSource(), config.prices(), config.clock());
             ZoneMetrics metrics = new ZoneMetrics();
             metrics.watch(model.id(), scheduler);
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
-                    new RateLimiter(config.clock()), metrics, config.maxBodyBytes(), config.clock());
+                    limiter, metrics, config.maxBodyBytes(), config.clock());
             OperationsApi operations = new OperationsApi(metrics, List.of(scheduler));
             WebServer server = WebServer.builder()
                     .host(config.host())
@@ -73,13 +80,16 @@ public final class ZoneServer implements AutoCloseable {
                             .routing(operations::register))
                     .build()
                     .start();
-            return new ZoneServer(database, model, scheduler, tenants, usage, server, config.host());
+            return new ZoneServer(database, model, scheduler, tenants, usage, limiter, server, config.host());
         } catch (IOException | RuntimeException | Error e) {
             if (scheduler != null) {
                 scheduler.close();
             }
             if (model != null) {
                 model.model().close();
+            }
+            if (limiter instanceof AutoCloseable c) {
+                closeQuietly(c);
             }
             database.close();
             throw e;
@@ -135,6 +145,17 @@ public final class ZoneServer implements AutoCloseable {
         scheduler.close();
         server.stop();
         model.model().close();
+        if (limiter instanceof AutoCloseable c) {
+            closeQuietly(c);
+        }
         database.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Shutting down: nothing left to do with a failure to close a client.
+        }
     }
 }

@@ -13,6 +13,19 @@ public final class RateLimitExceededException extends Exception {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** The requests-per-minute limit of {@code keyId} is used up. */
+    static RateLimitExceededException requests(String keyId, int perMinute, long retryAfterSeconds) {
+        return new RateLimitExceededException("requests", "Rate limit reached for requests per minute on key " + keyId
+                + ": limit " + perMinute + ". Retry after the time in the Retry-After header.", retryAfterSeconds);
+    }
+
+    /** The tokens-per-minute limit of {@code keyId} cannot take a prompt of {@code requested} tokens now. */
+    static RateLimitExceededException tokens(String keyId, int perMinute, int requested, long retryAfterSeconds) {
+        return new RateLimitExceededException("tokens", "Rate limit reached for tokens per minute on key " + keyId
+                + ": limit " + perMinute + ", requested " + requested
+                + ". Retry after the time in the Retry-After header.", retryAfterSeconds);
+    }
+
     /** Which limit: {@code requests} or {@code tokens}. */
     public String limit() {
         return limit;

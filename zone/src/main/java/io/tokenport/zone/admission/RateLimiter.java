@@ -1,8 +1,5 @@
 package io.tokenport.zone.admission;
 
-import java.time.InstantSource;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Per-key limits on requests and tokens per minute, as token buckets that refill continuously: a key with a
  * limit of 60 requests per minute may burst 60 at once, then gets one more each second.
@@ -11,107 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * prompt), the generated ones when the request ends, which may take the bucket below zero so that the next
  * requests wait until it has refilled. This counts exactly what was produced, without guessing it up front.
  *
- * <p>Buckets live in this process: with several zone replicas each enforces its own share (shared counters in
- * Redis are the planned step). Each key's buckets are guarded by their own lock, so keys never contend.
+ * <p>{@link LocalRateLimiter} keeps the buckets in this process (one replica); {@link RedisRateLimiter} keeps them
+ * in Redis, so that every replica of a zone draws on the same allowance.
  */
-public final class RateLimiter {
-    private static final double MILLIS_PER_MINUTE = 60_000.0;
-
-    private final InstantSource clock;
-    private final ConcurrentHashMap<String, KeyBuckets> buckets = new ConcurrentHashMap<>();
-
-    /** A limiter whose buckets refill by {@code clock}. */
-    public RateLimiter(InstantSource clock) {
-        this.clock = clock;
-    }
-
-    /** The two buckets of one key. Levels start full. */
-    private static final class KeyBuckets {
-        double requests = Double.NaN;
-        double tokens = Double.NaN;
-        long updatedMillis;
-
-        /** Refills both buckets for the time since the last update, up to their capacities. */
-        void refill(KeyLimits limits, long now) {
-            double minutes = (now - updatedMillis) / MILLIS_PER_MINUTE;
-            requests = refilled(requests, limits.requestsPerMinute(), minutes);
-            tokens = refilled(tokens, limits.tokensPerMinute(), minutes);
-            updatedMillis = now;
-        }
-
-        private static double refilled(double level, int perMinute, double minutes) {
-            if (Double.isNaN(level)) {
-                return perMinute;
-            }
-            return Math.min(perMinute, level + perMinute * Math.max(0, minutes));
-        }
-    }
+public interface RateLimiter {
 
     /**
      * Takes one request and the prompt's tokens from the key's allowance.
      *
      * @throws RateLimitExceededException naming the limit and when to retry; nothing is taken then
      */
-    public void admit(String keyId, KeyLimits limits, int promptTokens) throws RateLimitExceededException {
-        if (limits.requestsPerMinute() == 0 && limits.tokensPerMinute() == 0) {
-            return;
-        }
-        KeyBuckets b = buckets.computeIfAbsent(keyId, k -> new KeyBuckets());
-        synchronized (b) {
-            b.refill(limits, clock.millis());
-            int rpm = limits.requestsPerMinute();
-            if (rpm > 0 && b.requests < 1) {
-                throw new RateLimitExceededException("requests", "Rate limit reached for requests per minute on key "
-                        + keyId + ": limit " + rpm + ". Retry after the time in the Retry-After header.",
-                        secondsUntil(1 - b.requests, rpm));
-            }
-            int tpm = limits.tokensPerMinute();
-            if (tpm > 0) {
-                // A prompt bigger than the whole allowance waits for a full bucket rather than forever.
-                double needed = Math.min(promptTokens, tpm);
-                if (b.tokens < needed) {
-                    throw new RateLimitExceededException("tokens", "Rate limit reached for tokens per minute on key "
-                            + keyId + ": limit " + tpm + ", requested " + promptTokens
-                            + ". Retry after the time in the Retry-After header.", secondsUntil(needed - b.tokens, tpm));
-                }
-                b.tokens -= promptTokens;
-            }
-            if (rpm > 0) {
-                b.requests -= 1;
-            }
-        }
-    }
+    void admit(String keyId, KeyLimits limits, int promptTokens) throws RateLimitExceededException;
 
     /** Gives back what {@link #admit} took, for a request that was then not served (the queue was full). */
-    public void refund(String keyId, KeyLimits limits, int promptTokens) {
-        KeyBuckets b = buckets.get(keyId);
-        if (b == null) {
-            return;
-        }
-        synchronized (b) {
-            b.refill(limits, clock.millis());
-            if (limits.requestsPerMinute() > 0) {
-                b.requests = Math.min(limits.requestsPerMinute(), b.requests + 1);
-            }
-            if (limits.tokensPerMinute() > 0) {
-                b.tokens = Math.min(limits.tokensPerMinute(), b.tokens + promptTokens);
-            }
-        }
-    }
+    void refund(String keyId, KeyLimits limits, int promptTokens);
 
     /** Charges tokens generated by an admitted request. */
-    public void charge(String keyId, KeyLimits limits, int completionTokens) {
-        if (limits.tokensPerMinute() == 0 || completionTokens == 0) {
-            return;
-        }
-        KeyBuckets b = buckets.computeIfAbsent(keyId, k -> new KeyBuckets());
-        synchronized (b) {
-            b.refill(limits, clock.millis());
-            b.tokens -= completionTokens;
-        }
-    }
-
-    private static long secondsUntil(double missing, int perMinute) {
-        return Math.max(1, (long) Math.ceil(missing * 60.0 / perMinute));
-    }
+    void charge(String keyId, KeyLimits limits, int completionTokens);
 }

@@ -91,6 +91,32 @@ public final class UsageMeter {
         }
     }
 
+    /**
+     * One tenant's usage per UTC day and model, in {@code [from, to)}, oldest day first: what a usage report
+     * and a monthly statement are made of.
+     */
+    public List<UsageSummary> summary(String tenantId, Instant from, Instant to) {
+        String sql = "SELECT created_at / 86400000, model, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens),"
+                + " SUM(CASE WHEN finish_reason = 'cancelled' THEN 1 ELSE 0 END), SUM(price_micro_usd)"
+                + " FROM usage_records WHERE tenant_id = ? AND created_at >= ? AND created_at < ?"
+                + " GROUP BY created_at / 86400000, model ORDER BY 1, 2";
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, from.toEpochMilli());
+            ps.setLong(3, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                List<UsageSummary> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(new UsageSummary(java.time.LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2),
+                            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read usage records: " + e.getMessage(), e);
+        }
+    }
+
     private static void setMicros(PreparedStatement ps, int index, long micros) throws SQLException {
         if (micros < 0) {
             ps.setNull(index, Types.BIGINT);

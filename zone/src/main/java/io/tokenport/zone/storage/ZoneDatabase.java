@@ -11,15 +11,49 @@ import java.nio.file.Path;
 /**
  * The zone's database: a connection pool, migrated to the latest schema when opened.
  *
- * <p>SQLite (a file under the data directory) is the embedded default. The migrations in
- * {@code db/migration} use only SQL that SQLite and PostgreSQL share, so the same files will serve a PostgreSQL
- * database when several zone replicas need one.
+ * <p>SQLite (a file under the data directory) is the embedded default; PostgreSQL is what several zone replicas
+ * share. The migrations in {@code db/migration} use only SQL that both understand, so one set of files serves both.
  */
 public final class ZoneDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
 
     private ZoneDatabase(HikariDataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * Opens the database at {@code location} and migrates it.
+     *
+     * @throws DatabaseException if it cannot be reached, opened or migrated
+     */
+    public static ZoneDatabase open(DatabaseLocation location) {
+        return switch (location) {
+            case DatabaseLocation.Sqlite sqlite -> openSqlite(sqlite.file());
+            case DatabaseLocation.Postgres pg -> openPostgres(pg);
+        };
+    }
+
+    /**
+     * Opens the PostgreSQL database {@code pg} and migrates it. The database must exist; its tables are created.
+     *
+     * @throws DatabaseException if the server cannot be reached or the database not migrated
+     */
+    public static ZoneDatabase openPostgres(DatabaseLocation.Postgres pg) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(pg.jdbcUrl());
+        if (pg.user() != null) {
+            config.setUsername(pg.user());
+        }
+        if (pg.password() != null) {
+            config.setPassword(pg.password());
+        }
+        config.setPoolName("zone-postgresql");
+        config.setMaximumPoolSize(8);
+        // An unreachable server should stop the start within seconds, with its reason, not after half a minute.
+        config.setConnectionTimeout(5_000);
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("ApplicationName", "tokenport-zone");
+        return open(config, pg.toString());
     }
 
     /**
@@ -45,15 +79,16 @@ public final class ZoneDatabase implements AutoCloseable {
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("busy_timeout", "10000");
         config.addDataSourceProperty("foreign_keys", "true");
-        return open(config);
+        return open(config, "sqlite:" + file);
     }
 
-    private static ZoneDatabase open(HikariConfig config) {
+    /** Opens the pool and migrates; {@code name} is how errors name the database (never with a password). */
+    private static ZoneDatabase open(HikariConfig config, String name) {
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new DatabaseException("cannot open database " + config.getJdbcUrl() + ": " + e.getMessage(), e);
+            throw new DatabaseException("cannot open database " + name + ": " + rootMessage(e), e);
         }
         try {
             Flyway.configure()
@@ -63,9 +98,18 @@ public final class ZoneDatabase implements AutoCloseable {
                     .migrate();
         } catch (RuntimeException e) {
             ds.close();
-            throw new DatabaseException("cannot migrate database " + config.getJdbcUrl() + ": " + e.getMessage(), e);
+            throw new DatabaseException("cannot migrate database " + name + ": " + rootMessage(e), e);
         }
         return new ZoneDatabase(ds);
+    }
+
+    /** The innermost cause's message: the pool's own wrapping says little ("Failed to initialize pool"). */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** The pooled connections. */

@@ -9,9 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RateLimiterTest {
+/** What every {@link RateLimiter} must do; each implementation's test class runs these. */
+abstract class RateLimiterContract {
     /** A clock the test moves by hand. */
-    private static final class ManualClock implements InstantSource {
+    static final class ManualClock implements InstantSource {
         long millis = 1_000_000;
 
         @Override
@@ -20,8 +21,16 @@ class RateLimiterTest {
         }
     }
 
-    private final ManualClock clock = new ManualClock();
-    private final RateLimiter limiter = new RateLimiter(clock);
+    final ManualClock clock = new ManualClock();
+    private RateLimiter limiter;
+
+    /** A fresh limiter with no buckets yet, refilling by {@code clock}. */
+    abstract RateLimiter newLimiter(InstantSource clock);
+
+    @org.junit.jupiter.api.BeforeEach
+    void createLimiter() {
+        limiter = newLimiter(clock);
+    }
 
     @Test
     void requestsBurstUpToTheLimitThenRefillOnePerInterval() throws Exception {
