@@ -11,19 +11,41 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TokenPort.Version.class,
         description = "Exports AI tokens from a data-bonded zone.",
-        subcommands = {UpCommand.class, GenerateCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, GenerateCommand.class, TenantsCommand.class, KeysCommand.class, ReportCommand.class,
+                SynthCommand.class, CommandLine.HelpCommand.class})
 public final class TokenPort {
 
     public static void main(String[] args) {
         // HikariCP logs through SLF4J, which has no backend here; its "no providers" notice is noise.
         System.setProperty("slf4j.internal.verbosity", "ERROR");
-        System.exit(commandLine().execute(args));
+        CommandLine cl;
+        try {
+            cl = commandLine(Settings.load(args, System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("tokenport: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(cl.execute(args));
     }
 
-    /** The configured command line, also used by tests. */
+    /** The command line with built-in defaults only, for tests. */
     public static CommandLine commandLine() {
+        return commandLine(Settings.none());
+    }
+
+    /**
+     * The command line whose option defaults come from {@code settings} (environment, configuration file).
+     *
+     * @throws IllegalArgumentException if the configuration file has a key no option knows, or a bad price
+     */
+    static CommandLine commandLine(Settings settings) {
         CommandLine cl = new CommandLine(new TokenPort());
         cl.setExecutionExceptionHandler(new UserErrors());
+        settings.check(cl.getCommandSpec());
+        cl.setDefaultValueProvider(settings);
+        UpCommand up = cl.getSubcommands().get("up").getCommand();
+        up.settings = settings;
         return cl;
     }
 

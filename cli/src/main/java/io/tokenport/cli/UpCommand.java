@@ -23,7 +23,13 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the embedded engine,",
                 "an embedded SQLite database under --data-dir, and a demo tenant whose new API key is printed once.",
-                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C."})
+                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C."},
+        footer = {"", "Every option can also be set by an environment variable (TOKENPORT_ and the option's name in",
+                "capitals, dashes as underscores: --data-dir is TOKENPORT_DATA_DIR) or by a key of the configuration",
+                "file named by --config or TOKENPORT_CONFIG (a properties file: data-dir = /var/lib/tokenport). The",
+                "command line wins over the environment, which wins over the file. Prices go in the file as",
+                "prices.MODEL.prompt and prices.MODEL.completion, in US dollars per million tokens (prices.default.*",
+                "for any other model); without them tokens are metered at a price of zero."})
 final class UpCommand implements Callable<Integer> {
     static final String DEMO_TENANT = "demo";
 
@@ -53,9 +59,18 @@ final class UpCommand implements Callable<Integer> {
             description = "Port of the admin listener (/metrics, /health, /ready); 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @Option(names = "--data-dir", defaultValue = ".tokenport", paramLabel = "DIR",
-            description = "Where the database lives (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    StoreOptions store;
+
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
+
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "redis://HOST:6379 to share rate-limit counters between zone replicas (default: in this process).")
+    java.net.URI redis;
+
+    /** Where defaults and prices come from; set by {@link TokenPort#commandLine}. */
+    Settings settings = Settings.none();
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of CPU cores, at most 8).")
     Integer threads;
@@ -79,8 +94,9 @@ final class UpCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw new java.nio.file.NoSuchFileException(model.toString());
         }
-        Files.createDirectories(dataDir);
-        ZoneConfig.Builder config = ZoneConfig.builder(model, dataDir.resolve("zone.db")).port(port).adminPort(adminPort);
+        Files.createDirectories(store.dataDir);
+        ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
+                .prices(settings.prices()).redis(redis);
         if (threads != null) {
             config.threads(threads);
         }
@@ -94,8 +110,8 @@ final class UpCommand implements Callable<Integer> {
             out.println("base_url: " + zone.baseUrl());
             out.println("api_key: " + key.secret());
             out.flush();
-            err.printf("model: %s; admin: http://127.0.0.1:%d/metrics; data: %s; the key is shown only now%n",
-                    zone.model().id(), zone.adminPort(), dataDir.toAbsolutePath());
+            err.printf("model: %s; admin: http://127.0.0.1:%d/metrics; database: %s; %s; the key is shown only now%n",
+                    zone.model().id(), zone.adminPort(), store.location(), settings.describe());
             err.flush();
             // Ctrl-C: the hook wakes this thread and waits (briefly) for the zone to close.
             Thread hook = new Thread(() -> {
