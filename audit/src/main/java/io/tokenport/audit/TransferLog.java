@@ -42,6 +42,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * cuts a torn or unverifiable trailing frame off, and so recovers exactly the records that were whole: never
  * a gap. A bad frame among records the tree state says were durable is damage, not a torn append: the log
  * then refuses to open rather than silently dropping evidence.
+ *
+ * <p>{@link #openReadOnly} gives a snapshot for export or checks while the writer keeps appending; it takes no
+ * lock and changes nothing on disk.
  */
 public final class TransferLog implements AutoCloseable {
 
@@ -52,6 +55,7 @@ public final class TransferLog implements AutoCloseable {
     private static final long STATE_EVERY = 8192;
 
     private final Path dir;
+    private final boolean readOnly;
     private final FileChannel records;
     private final FileChannel leaves;
     private final FileChannel lockChannel;
@@ -78,13 +82,47 @@ public final class TransferLog implements AutoCloseable {
     private TransferLog(Path dir, FileChannel lockChannel, FileLock lock, FileChannel records,
             FileChannel leaves) throws IOException {
         this.dir = dir;
+        this.readOnly = lock == null;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.records = records;
         this.leaves = leaves;
         this.recovery = recover();
-        this.writer = Thread.ofPlatform().daemon().name("tokenport-audit-log-writer").unstarted(this::writeLoop);
-        writer.start();
+        if (readOnly) {
+            this.writer = null;
+            this.closed = true;
+        } else {
+            this.writer = Thread.ofPlatform().daemon().name("tokenport-audit-log-writer").unstarted(this::writeLoop);
+            writer.start();
+        }
+    }
+
+    /**
+     * Opens a read-only snapshot of the log in {@code dir}, as it is on disk now, without taking the writer's
+     * lock: for exporting or checking while the zone keeps appending. A partly written last record is left
+     * out (and left alone); nothing on disk is changed. {@link #append} is refused.
+     *
+     * @throws AuditException if the directory holds no log or a durable record is damaged
+     */
+    public static TransferLog openReadOnly(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(RECORDS))) {
+            throw new AuditException("no audit log in " + dir + " (" + RECORDS + " is missing)");
+        }
+        FileChannel records = null;
+        FileChannel leaves = null;
+        try {
+            records = FileChannel.open(dir.resolve(RECORDS), StandardOpenOption.READ);
+            leaves = Files.exists(dir.resolve(LEAVES)) ? FileChannel.open(dir.resolve(LEAVES), StandardOpenOption.READ)
+                    : null;
+            return new TransferLog(dir, null, null, records, leaves);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(records);
+            closeQuietly(leaves);
+            if (e instanceof AuditException ae) {
+                throw ae;
+            }
+            throw new AuditException("cannot read the audit log " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -132,6 +170,10 @@ public final class TransferLog implements AutoCloseable {
 
     private Recovery recover() throws IOException {
         // A file shorter than its magic can only be a creation cut short: start it again.
+        if (readOnly && records.size() < RecordFile.HEADER) {
+            recordsEnd = records.size();
+            return new Recovery(0, 0, 0);
+        }
         if (records.size() < RecordFile.HEADER) {
             records.truncate(0);
             RecordFile.writeFully(records, ByteBuffer.wrap(RecordFile.MAGIC), 0);
@@ -143,7 +185,8 @@ public final class TransferLog implements AutoCloseable {
             throw new AuditException(dir.resolve(RECORDS) + " is not a TokenPort transfer log (wrong magic bytes)");
         }
         TreeState state = TreeState.read(dir);
-        long trusted = state != null && leaves.size() >= state.size() * Digest.SIZE ? state.size() : 0;
+        long trusted = state != null && leaves != null && leaves.size() >= state.size() * Digest.SIZE
+                ? state.size() : 0;
         long[] hashed = new long[1];
         RecordFile.ScanEnd end = scan(trusted, hashed);
         if (trusted > 0 && tree.size() >= trusted && !tree.rootHash(trusted).equals(state.root())) {
@@ -165,6 +208,10 @@ public final class TransferLog implements AutoCloseable {
                     + " backup. Nothing was changed.");
         }
         long truncated = records.size() - end.validEnd();
+        recordsEnd = end.validEnd();
+        if (readOnly) {
+            return new Recovery(tree.size(), 0, hashed[0]);
+        }
         if (truncated > 0) {
             records.truncate(end.validEnd());
             records.force(true);
@@ -277,7 +324,8 @@ public final class TransferLog implements AutoCloseable {
             return new AuditException("the audit log " + dir + " failed and accepts no more records: "
                     + f.getMessage() + "; reopen it to recover", f);
         }
-        return new AuditException("the audit log " + dir + " is closed");
+        return new AuditException(readOnly ? "the audit log " + dir + " was opened read-only"
+                : "the audit log " + dir + " is closed");
     }
 
     private void writeLoop() {
@@ -461,6 +509,11 @@ public final class TransferLog implements AutoCloseable {
     /** Waits for queued appends, saves the tree state and releases the directory. Idempotent. */
     @Override
     public void close() {
+        if (readOnly) {
+            closeQuietly(records);
+            closeQuietly(leaves);
+            return;
+        }
         admission.writeLock().lock();
         try {
             if (closed) {

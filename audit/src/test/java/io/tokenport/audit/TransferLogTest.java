@@ -202,6 +202,28 @@ class TransferLogTest {
     }
 
     @Test
+    void aReadOnlySnapshotCanBeOpenedWhileTheWriterKeepsAppending() throws IOException {
+        Path dir = tmp.resolve("log");
+        try (TransferLog writer = TransferLog.open(dir)) {
+            for (int i = 0; i < 5; i++) {
+                writer.append(Records.sample(i));
+            }
+            // A half-written next frame, as the writer might have on disk at this instant.
+            byte[] partial = new byte[] {0, 0, 1, 0, 42};
+            Files.write(dir.resolve(TransferLog.RECORDS), partial, StandardOpenOption.APPEND);
+            long sizeOnDisk = Files.size(dir.resolve(TransferLog.RECORDS));
+            try (TransferLog snapshot = TransferLog.openReadOnly(dir)) {
+                assertThat(snapshot.size()).isEqualTo(5);
+                assertThat(snapshot.rootHash(5)).isEqualTo(writer.rootHash(5));
+                assertThat(snapshot.read(4)).isEqualTo(Records.sample(4));
+                assertThatThrownBy(() -> snapshot.append(Records.sample(5))).hasMessageContaining("read-only");
+            }
+            assertThat(Files.size(dir.resolve(TransferLog.RECORDS))).isEqualTo(sizeOnDisk);
+        }
+        assertThatThrownBy(() -> TransferLog.openReadOnly(tmp.resolve("nothing"))).hasMessageContaining("no audit log");
+    }
+
+    @Test
     void aLogCanHaveOnlyOneWriter() {
         Path dir = tmp.resolve("log");
         try (TransferLog log = TransferLog.open(dir)) {
