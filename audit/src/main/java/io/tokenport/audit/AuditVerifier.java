@@ -241,7 +241,8 @@ public final class AuditVerifier {
                 try {
                     JsonNode node = RecordJson.MAPPER.readTree(line);
                     JsonNode indexNode = node.get("index");
-                    if (indexNode == null || !indexNode.canConvertToLong() || indexNode.longValue() < 0) {
+                    if (indexNode == null || !indexNode.isIntegralNumber() || !indexNode.canConvertToLong()
+                            || indexNode.longValue() < 0) {
                         fail(subject, "record", "missing or invalid \"index\"");
                         continue;
                     }
@@ -262,8 +263,17 @@ public final class AuditVerifier {
                         fail(subject, "inclusion", "missing \"inclusionProof\" array");
                         continue;
                     }
+                    String malformed = null;
                     for (JsonNode h : proofNode) {
-                        proof.add(Digest.fromBase64(h.asText(), "inclusion proof hash"));
+                        try {
+                            proof.add(Digest.fromBase64(h.isTextual() ? h.textValue() : "", "inclusion proof hash"));
+                        } catch (IllegalArgumentException e) {
+                            malformed = e.getMessage();
+                        }
+                    }
+                    if (malformed != null) {
+                        fail(subject, "inclusion", "malformed proof: " + malformed);
+                        continue;
                     }
                     if (latest == null) {
                         fail(subject, "inclusion", "no valid checkpoint to prove it against");

@@ -88,6 +88,9 @@ public final class SigningKey {
                 }
             }
             return parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (UnsupportedOperationException e) {
+            throw new AuditException("signing key " + file + " is on a file system without POSIX permissions;"
+                    + " keep it on one where it can be mode 0600", e);
         } catch (IOException e) {
             throw new AuditException("cannot read signing key " + file + ": " + e.getMessage(), e);
         }

@@ -101,6 +101,14 @@ class AuditBundleTest {
     }
 
     @Test
+    void aMalformedInclusionProofIsReportedAsSuch() throws IOException {
+        String line = read(Bundle.RECORDS).split("\n")[0];
+        String firstHash = line.substring(line.indexOf("\"inclusionProof\":[\"") + 19).substring(0, 44);
+        replaceInLine(Bundle.RECORDS, 1, "\"" + firstHash + "\"", "42");
+        assertOnlyFailure(true, "records.jsonl line 1 (record 5, request req-5)", "inclusion");
+    }
+
+    @Test
     void aChangedCheckpointFailsItsSignature() throws IOException {
         String f = "checkpoints/00000000000000000025.note";
         String note = read(f);
