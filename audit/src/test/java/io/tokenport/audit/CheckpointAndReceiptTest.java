@@ -52,6 +52,47 @@ class CheckpointAndReceiptTest {
     }
 
     @Test
+    void checkpointsPublishedDuringConcurrentAppendsAreAllConsistent() throws Exception {
+        Path dir = tmp.resolve("log");
+        try (TransferLog log = TransferLog.open(dir);
+                var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Checkpointer checkpointer = new Checkpointer(log, key);
+            List<java.util.concurrent.Future<?>> appenders = new java.util.ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int first = t * 50;
+                appenders.add(executor.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        log.append(Records.sample(first + i));
+                    }
+                }));
+            }
+            var publisher = executor.submit(() -> {
+                while (!appenders.stream().allMatch(java.util.concurrent.Future::isDone)) {
+                    checkpointer.publish();
+                }
+            });
+            for (var f : appenders) {
+                f.get();
+            }
+            publisher.get();
+            checkpointer.publish();
+            List<SignedCheckpoint> all = Checkpointer.published(dir, key.verifierKey());
+            long size = log.size();
+            assertThat(size).isEqualTo(800);
+            assertThat(all.get(all.size() - 1).checkpoint().size()).isEqualTo(800);
+            long previous = -1;
+            for (SignedCheckpoint signed : all) {
+                Checkpoint c = signed.checkpoint();
+                assertThat(c.size()).isGreaterThan(previous);
+                previous = c.size();
+                assertThat(c.root()).isEqualTo(log.rootHash(c.size()));
+                MerkleProofs.verifyConsistency(c.size(), size, c.root(), log.rootHash(size),
+                        log.consistencyProof(c.size(), size));
+            }
+        }
+    }
+
+    @Test
     void scheduledPublishingPublishesNewSizes() throws Exception {
         try (TransferLog log = TransferLog.open(tmp.resolve("log"));
                 Checkpointer checkpointer = new Checkpointer(log, key)) {
