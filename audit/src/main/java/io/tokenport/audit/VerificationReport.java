@@ -1,0 +1,60 @@
+package io.tokenport.audit;
+
+import java.util.List;
+
+/**
+ * What {@link AuditVerifier} found: how much it checked, and every check that failed, each naming the file or
+ * record and the check, so a regulator can say exactly what is wrong with a bundle.
+ *
+ * @param key the verifier key the signatures were checked with
+ * @param keyFromBundle true if that key was taken from the bundle itself (compare it with the zone's
+ *     published key out of band), false if the caller supplied the trusted key
+ * @param checkpoints checkpoints whose signature verified
+ * @param consistencyProofs consistency proofs that verified
+ * @param records records whose inclusion proof verified
+ * @param failures every failed check, in the order found
+ */
+public record VerificationReport(VerifierKey key, boolean keyFromBundle, int checkpoints, int consistencyProofs,
+        int records, List<Failure> failures) {
+
+    /**
+     * One failed check.
+     *
+     * @param subject what failed: a file, or a record with its index and request id
+     * @param check which check: manifest, verifier key, checkpoint signature, consistency, record, inclusion,
+     *     export range
+     * @param detail why
+     */
+    public record Failure(String subject, String check, String detail) {
+        @Override
+        public String toString() {
+            return subject + ": " + check + ": " + detail;
+        }
+    }
+
+    /** Copies the list. */
+    public VerificationReport {
+        failures = List.copyOf(failures);
+    }
+
+    /** True if every check passed. */
+    public boolean ok() {
+        return failures.isEmpty();
+    }
+
+    /** A human-readable summary, one failure a line. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(ok() ? "VERIFIED" : "FAILED (" + failures.size() + " problems)").append('\n');
+        sb.append("key ").append(key == null ? "none" : key.format())
+                .append(keyFromBundle ? " (taken from the bundle: compare it with the zone's published key)" : "")
+                .append('\n');
+        sb.append(checkpoints).append(" checkpoints, ").append(consistencyProofs).append(" consistency proofs, ")
+                .append(records).append(" records verified\n");
+        for (Failure f : failures) {
+            sb.append("  ").append(f).append('\n');
+        }
+        return sb.toString();
+    }
+}
