@@ -1,5 +1,10 @@
 package io.tokenport.cli;
 
+import io.tokenport.cli.models.HubSettings;
+import io.tokenport.cli.models.ModelDownloader;
+import io.tokenport.cli.models.ModelReference;
+import io.tokenport.cli.models.PinnedModel;
+import io.tokenport.cli.models.ProgressBar;
 import io.tokenport.zone.ZoneConfig;
 import io.tokenport.zone.ZoneServer;
 import io.tokenport.zone.auth.IssuedKey;
@@ -10,6 +15,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,7 +29,15 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the embedded engine,",
                 "an embedded SQLite database under --data-dir, and a demo tenant whose new API key is printed once.",
-                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C."})
+                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C.",
+                "",
+                "Without --model it serves " + UpCommand.DEFAULT_MODEL_NAME + ", downloaded once (469 MiB) from "
+                        + "Hugging Face into the model cache and checked against its pinned SHA-256."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  HF_ENDPOINT             Hugging Face base URL, e.g. a mirror (default: https://huggingface.co).",
+                "  HF_TOKEN                access token for gated or private repositories (never printed).",
+                "  TOKENPORT_MODEL_CACHE   model cache directory, if --model-cache is not given.",
+                "Downloads resume where they stopped; a cached model starts without the network."})
 final class UpCommand implements Callable<Integer> {
     static final String DEMO_TENANT = "demo";
 
@@ -41,9 +55,21 @@ final class UpCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "GGUF model file to serve (the default-model download comes later; pass a file for now).")
-    Path model;
+    /** The default model, as {@code --model} would name it, for the help text. */
+    static final String DEFAULT_MODEL_NAME = "Qwen2.5-0.5B-Instruct (Q4_K_M)";
+
+    @Option(names = "--model", paramLabel = "PATH|hf:OWNER/REPO/FILE.gguf[@REV]",
+            description = {"GGUF model to serve: a local file, or a file in a Hugging Face repository at a revision "
+                    + "(default main), e.g. hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q8_0.gguf.",
+                    "Default: " + DEFAULT_MODEL_NAME + ", pinned by commit and SHA-256."})
+    String model;
+
+    @Option(names = "--model-cache", paramLabel = "DIR",
+            description = "Where downloaded models are kept (default: $TOKENPORT_MODEL_CACHE, else ~/.cache/tokenport/models).")
+    Path modelCache;
+
+    /** The environment the model settings are read from; tests replace it. */
+    Map<String, String> environment = System.getenv();
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "API port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -72,13 +98,27 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
+    /** The GGUF file to serve: the one named, or the download of the named or the default Hugging Face file. */
+    private Path modelFile(PrintWriter err) throws java.io.IOException {
+        ModelReference reference = model == null ? PinnedModel.DEFAULT.file() : ModelReference.parse(model);
+        return switch (reference) {
+            case ModelReference.LocalFile local -> {
+                if (!Files.isRegularFile(local.path())) {
+                    throw new java.nio.file.NoSuchFileException(local.path().toString());
+                }
+                yield local.path();
+            }
+            case ModelReference.HuggingFaceFile remote -> new ModelDownloader(
+                    HubSettings.fromEnvironment(environment, modelCache), err, ProgressBar.stderrIsTerminal())
+                    .fetch(remote);
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(model)) {
-            throw new java.nio.file.NoSuchFileException(model.toString());
-        }
+        Path model = modelFile(err);
         Files.createDirectories(dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, dataDir.resolve("zone.db")).port(port).adminPort(adminPort);
         if (threads != null) {
