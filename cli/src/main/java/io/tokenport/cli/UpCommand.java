@@ -27,17 +27,22 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "up",
         mixinStandardHelpOptions = true,
-        description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the embedded engine,",
-                "an embedded SQLite database under --data-dir, and a demo tenant whose new API key is printed once.",
-                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C.",
+        description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the",
+                "embedded engine, an embedded SQLite database under --data-dir, and a demo",
+                "tenant whose new API key is printed once. Prints 'base_url: ...' and",
+                "'api_key: ...' on stdout. Stop it with Ctrl-C.",
                 "",
-                "Without --model it serves " + UpCommand.DEFAULT_MODEL_NAME + ", downloaded once (469 MiB) from "
-                        + "Hugging Face into the model cache and checked against its pinned SHA-256."},
+                "Without --model it serves " + UpCommand.DEFAULT_MODEL_NAME + ", downloaded",
+                "once (469 MiB) from Hugging Face into the model cache and checked against",
+                "its pinned SHA-256. Downloads resume where they stopped; a cached model",
+                "starts without the network.",
+                ""},
         footerHeading = "%nEnvironment:%n",
-        footer = {"  HF_ENDPOINT             Hugging Face base URL, e.g. a mirror (default: https://huggingface.co).",
-                "  HF_TOKEN                access token for gated or private repositories (never printed).",
-                "  TOKENPORT_MODEL_CACHE   model cache directory, if --model-cache is not given.",
-                "Downloads resume where they stopped; a cached model starts without the network."})
+        footer = {"  HF_ENDPOINT            Hugging Face base URL, e.g. a mirror",
+                "                         (default: " + HubSettings.DEFAULT_ENDPOINT + ")",
+                "  HF_TOKEN               access token for gated or private repositories",
+                "                         (sent to HF_ENDPOINT only, never printed)",
+                "  TOKENPORT_MODEL_CACHE  model cache directory when --model-cache is absent"})
 final class UpCommand implements Callable<Integer> {
     static final String DEMO_TENANT = "demo";
 
@@ -58,14 +63,19 @@ final class UpCommand implements Callable<Integer> {
     /** The default model, as {@code --model} would name it, for the help text. */
     static final String DEFAULT_MODEL_NAME = "Qwen2.5-0.5B-Instruct (Q4_K_M)";
 
-    @Option(names = "--model", paramLabel = "PATH|hf:OWNER/REPO/FILE.gguf[@REV]",
-            description = {"GGUF model to serve: a local file, or a file in a Hugging Face repository at a revision "
-                    + "(default main), e.g. hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q8_0.gguf.",
-                    "Default: " + DEFAULT_MODEL_NAME + ", pinned by commit and SHA-256."})
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = {"GGUF model to serve: a file path, or",
+                    "hf:OWNER/REPO/FILE.gguf[@REVISION] to download",
+                    "a file from a Hugging Face repository",
+                    "(revision default: main). Default:",
+                    DEFAULT_MODEL_NAME + ", pinned by",
+                    "commit and SHA-256."})
     String model;
 
     @Option(names = "--model-cache", paramLabel = "DIR",
-            description = "Where downloaded models are kept (default: $TOKENPORT_MODEL_CACHE, else ~/.cache/tokenport/models).")
+            description = {"Where downloaded models are kept (default:",
+                    "$TOKENPORT_MODEL_CACHE, else",
+                    "~/.cache/tokenport/models)."})
     Path modelCache;
 
     /** The environment the model settings are read from; tests replace it. */

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * {@code Range} support, optionally via a redirect to a "CDN" path on another host name, and with switches for the
  * ways real servers misbehave. Every request is recorded.
  */
-final class HubServer implements AutoCloseable {
+public final class HubServer implements AutoCloseable {
     /** What the server saw of one request. */
-    record Request(String path, String range, String authorization) {
+    public record Request(String path, String range, String authorization) {
     }
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -27,7 +27,7 @@ final class HubServer implements AutoCloseable {
     private final HttpServer server;
     private final String resolvePath;
     private final byte[] content;
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
     /** Bytes of file body sent in all answers together. */
     volatile long bytesSent;
@@ -44,7 +44,7 @@ final class HubServer implements AutoCloseable {
     /** Announced as X-Linked-Etag, as the hub does for LFS files; null: not sent. */
     volatile String linkedEtag;
 
-    HubServer(String owner, String repo, String revision, String file, byte[] content) throws IOException {
+    public HubServer(String owner, String repo, String revision, String file, byte[] content) throws IOException {
         this.resolvePath = "/" + owner + "/" + repo + "/resolve/" + revision + "/" + file;
         this.content = content;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -53,7 +53,7 @@ final class HubServer implements AutoCloseable {
     }
 
     /** The value for HF_ENDPOINT. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
