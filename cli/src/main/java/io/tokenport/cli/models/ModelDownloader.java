@@ -60,6 +60,7 @@ public final class ModelDownloader {
     private final PrintWriter err;
     private final boolean terminal;
     private final Duration retryPause;
+    private final Duration stallTimeout;
     private final HttpClient http;
 
     /**
@@ -67,15 +68,20 @@ public final class ModelDownloader {
      * @param terminal whether {@code err} is an interactive terminal (a redrawn progress bar instead of lines)
      */
     public ModelDownloader(HubSettings settings, PrintWriter err, boolean terminal) {
-        this(settings, err, terminal, Duration.ofSeconds(4), Duration.ofSeconds(1));
+        this(settings, err, terminal, Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
+    /**
+     * @param retryPause   the wait before the first resume; the n-th waits n times as long
+     * @param stallTimeout how long a body may deliver nothing before the connection counts as broken
+     */
     ModelDownloader(HubSettings settings, PrintWriter err, boolean terminal, Duration connectTimeout,
-                    Duration retryPause) {
+                    Duration retryPause, Duration stallTimeout) {
         this.settings = settings;
         this.err = err;
         this.terminal = terminal;
         this.retryPause = retryPause;
+        this.stallTimeout = stallTimeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -216,8 +222,8 @@ public final class ModelDownloader {
                 checkBeforeBody(ref, partPath, expected, expectedSize, announced, total, part.length());
                 ProgressBar progress = new ProgressBar(err, ref.fileName(), total, part.length(), terminal,
                         System::nanoTime);
-                try {
-                    copy(body, part, total, expectedSize, progress, ref);
+                try (StallWatch watch = new StallWatch(body, stallTimeout)) {
+                    copy(body, part, total, expectedSize, progress, ref, watch);
                     if (total >= 0 && part.length() < total) {
                         throw new IOException("the connection closed at byte " + part.length() + " of " + total);
                     }
@@ -342,11 +348,11 @@ public final class ModelDownloader {
     }
 
     private static void copy(InputStream body, PartFile part, long total, long expectedSize, ProgressBar progress,
-                             ModelReference.HuggingFaceFile ref) throws IOException {
+                             ModelReference.HuggingFaceFile ref, StallWatch watch) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         long limit = total >= 0 ? total : expectedSize > 0 ? expectedSize : Long.MAX_VALUE;
-        for (int n; (n = body.read(buffer)) >= 0; ) {
+        for (int n; (n = watch.read(buffer)) >= 0; ) {
             if (part.length() + n > limit) {
                 throw new ModelDownloadException("the server sent more than the " + limit + " bytes of " + ref
                         + "; refusing it");
@@ -357,6 +363,56 @@ public final class ModelDownloader {
                 throw new ModelDownloadException("cannot write the download of " + ref + " to disk: " + reason(e), e);
             }
             progress.update(part.length());
+        }
+    }
+
+    /**
+     * Reads a response body, closing it from a watcher thread when it delivers nothing for {@code limit}: the HTTP
+     * client's own timeout covers only the wait for the headers, and a stalled CDN connection would otherwise hang
+     * the start for good. The blocked read then fails, and the download resumes like after any broken connection.
+     */
+    private static final class StallWatch implements AutoCloseable {
+        private final InputStream body;
+        private final Duration limit;
+        private final Thread watcher;
+        private volatile long lastProgressNanos = System.nanoTime();
+        private volatile boolean stalled;
+
+        StallWatch(InputStream body, Duration limit) {
+            this.body = body;
+            this.limit = limit;
+            this.watcher = Thread.ofVirtual().name("model-download-stall-watch").start(this::watch);
+        }
+
+        private void watch() {
+            try {
+                for (long idle; (idle = System.nanoTime() - lastProgressNanos) < limit.toNanos(); ) {
+                    Thread.sleep(Duration.ofNanos(limit.toNanos() - idle));
+                }
+                stalled = true;
+                body.close();
+            } catch (InterruptedException | IOException finished) {
+                // Interrupted: the body ended first. A failed close leaves the read to fail on its own.
+            }
+        }
+
+        int read(byte[] buffer) throws IOException {
+            try {
+                int n = body.read(buffer);
+                lastProgressNanos = System.nanoTime();
+                return n;
+            } catch (IOException e) {
+                if (stalled) {
+                    throw new IOException("no data for " + (limit.toMillis() >= 1000 ? limit.toSeconds() + " s"
+                            : limit.toMillis() + " ms"), e);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            watcher.interrupt();
         }
     }
 

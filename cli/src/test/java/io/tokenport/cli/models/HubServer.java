@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +36,9 @@ public final class HubServer implements AutoCloseable {
     volatile long bytesSent;
     /** The first answer carrying file bytes breaks off after this absolute offset; -1: never. */
     volatile long dropAt = -1;
+    /** The first answer carrying file bytes stops sending (keeping the connection open) after this offset. */
+    volatile long stallAt = -1;
+    private final CountDownLatch release = new CountDownLatch(1);
     /** Answer 200 with the whole file even to a Range request. */
     volatile boolean ignoreRange;
     /** Answer with this status (e.g. 404) and no file. */
@@ -49,6 +55,7 @@ public final class HubServer implements AutoCloseable {
         this.content = content;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor()); // a stalled answer must not block others
         server.start();
     }
 
@@ -103,9 +110,13 @@ public final class HubServer implements AutoCloseable {
         }
         long end = content.length;
         long drop = dropAt;
+        long stall = stallAt;
         if (drop > from && drop < end) {
             dropAt = -1;
             end = drop;
+        } else if (stall > from && stall < end) {
+            stallAt = -1;
+            end = stall;
         }
         OutputStream body = exchange.getResponseBody();
         for (long at = from; at < end; ) {
@@ -115,11 +126,19 @@ public final class HubServer implements AutoCloseable {
             bytesSent += n;
         }
         body.flush();
+        if (end == stall) {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // Closing a fixed-length body short of its length makes the server drop the connection.
     }
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
     }
 }

@@ -45,9 +45,13 @@ class ModelDownloaderTest {
         hub.close();
     }
 
-    private ModelDownloader downloader(String endpoint, String token) {
+    private ModelDownloader downloader(String endpoint, String token, Duration stallTimeout) {
         return new ModelDownloader(new HubSettings(HubSettings.parseEndpoint(endpoint), cache, token),
-                new PrintWriter(log, true), false, Duration.ofSeconds(3), Duration.ZERO);
+                new PrintWriter(log, true), false, Duration.ofSeconds(3), Duration.ZERO, stallTimeout);
+    }
+
+    private ModelDownloader downloader(String endpoint, String token) {
+        return downloader(endpoint, token, Duration.ofSeconds(60));
     }
 
     private ModelDownloader downloader() {
@@ -127,6 +131,18 @@ class ModelDownloaderTest {
         assertThat(resumedAt).isPositive().isLessThanOrEqualTo(half);
         assertThat(hub.bytesSent).isEqualTo(half + content.length - resumedAt);
         assertThat(log.toString()).contains("the connection broke at").contains("resuming (attempt 2 of 5)");
+    }
+
+    @Test
+    void aStalledConnectionIsGivenUpAndResumed() throws IOException {
+        long third = content.length / 3;
+        hub.stallAt = third;
+
+        Path file = downloader(hub.endpoint(), null, Duration.ofMillis(500)).fetch(REF, sha256, content.length);
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+        assertThat(log.toString()).contains("(no data for 500 ms); resuming (attempt 2 of 5)");
+        assertThat(hub.requests).extracting(HubServer.Request::range).containsExactly(null, "bytes=" + third + "-");
     }
 
     @Test
