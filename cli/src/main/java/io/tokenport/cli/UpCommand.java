@@ -1,21 +1,17 @@
 package io.tokenport.cli;
 
 import io.tokenport.cli.models.HubSettings;
-import io.tokenport.cli.models.ModelDownloader;
-import io.tokenport.cli.models.ModelReference;
-import io.tokenport.cli.models.PinnedModel;
-import io.tokenport.cli.models.ProgressBar;
 import io.tokenport.zone.ZoneConfig;
 import io.tokenport.zone.ZoneServer;
 import io.tokenport.zone.auth.IssuedKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,7 +28,7 @@ import java.util.concurrent.CountDownLatch;
                 "tenant whose new API key is printed once. Prints 'base_url: ...' and",
                 "'api_key: ...' on stdout. Stop it with Ctrl-C.",
                 "",
-                "Without --model it serves " + UpCommand.DEFAULT_MODEL_NAME + ", downloaded",
+                "Without --model it serves " + ModelOptions.DEFAULT_MODEL_NAME + ", downloaded",
                 "once (469 MiB) from Hugging Face into the model cache and checked against",
                 "its pinned SHA-256. Downloads resume where they stopped; a cached model",
                 "starts without the network.",
@@ -60,26 +56,8 @@ final class UpCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** The default model, as {@code --model} would name it, for the help text. */
-    static final String DEFAULT_MODEL_NAME = "Qwen2.5-0.5B-Instruct (Q4_K_M)";
-
-    @Option(names = "--model", paramLabel = "MODEL",
-            description = {"GGUF model to serve: a file path, or",
-                    "hf:OWNER/REPO/FILE.gguf[@REVISION] to download",
-                    "a file from a Hugging Face repository",
-                    "(revision default: main). Default:",
-                    DEFAULT_MODEL_NAME + ", pinned by",
-                    "commit and SHA-256."})
-    String model;
-
-    @Option(names = "--model-cache", paramLabel = "DIR",
-            description = {"Where downloaded models are kept (default:",
-                    "$TOKENPORT_MODEL_CACHE, else",
-                    "~/.cache/tokenport/models)."})
-    Path modelCache;
-
-    /** The environment the model settings are read from; tests replace it. */
-    Map<String, String> environment = System.getenv();
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "API port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -108,27 +86,11 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** The GGUF file to serve: the one named, or the download of the named or the default Hugging Face file. */
-    private Path modelFile(PrintWriter err) throws java.io.IOException {
-        ModelReference reference = model == null ? PinnedModel.DEFAULT.file() : ModelReference.parse(model);
-        return switch (reference) {
-            case ModelReference.LocalFile local -> {
-                if (!Files.isRegularFile(local.path())) {
-                    throw new java.nio.file.NoSuchFileException(local.path().toString());
-                }
-                yield local.path();
-            }
-            case ModelReference.HuggingFaceFile remote -> new ModelDownloader(
-                    HubSettings.fromEnvironment(environment, modelCache), err, ProgressBar.stderrIsTerminal())
-                    .fetch(remote);
-        };
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path model = modelFile(err);
+        Path model = modelOptions.modelFile(err);
         Files.createDirectories(dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, dataDir.resolve("zone.db")).port(port).adminPort(adminPort);
         if (threads != null) {

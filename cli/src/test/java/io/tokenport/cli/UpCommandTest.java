@@ -32,8 +32,8 @@ class UpCommandTest {
     /** Runs {@code up} with {@code args} and {@code environment}, completes "Once upon a time", then stops it. */
     private static String serveAndComplete(Map<String, String> environment, String... args) throws Exception {
         UpCommand up = new UpCommand();
-        up.environment = environment;
         CommandLine cl = new CommandLine(up);
+        up.modelOptions.environment = environment;
         cl.setExecutionExceptionHandler(new UserErrors());
         PipedWriter pipe = new PipedWriter();
         BufferedReader lines = new BufferedReader(new PipedReader(pipe, 1 << 16));
@@ -78,8 +78,8 @@ class UpCommandTest {
     /** Runs {@code up} expecting it to fail before serving. */
     private static GenerateCommandTest.Run failingUp(Map<String, String> environment, String... args) {
         UpCommand up = new UpCommand();
-        up.environment = environment;
         CommandLine cl = new CommandLine(up);
+        up.modelOptions.environment = environment;
         cl.setExecutionExceptionHandler(new UserErrors());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
