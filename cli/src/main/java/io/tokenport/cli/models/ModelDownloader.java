@@ -4,14 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -26,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.OptionalLong;
 
 /**
  * Fetches a GGUF file from a Hugging Face repository into the local cache, verified by SHA-256.
@@ -45,23 +36,18 @@ import java.util.OptionalLong;
  *       name; a mismatch deletes the part.</li>
  * </ol>
  *
- * <p>Redirects (the hub sends file bodies from a CDN) are followed here rather than by the client so that the
- * {@code Authorization} header goes to the hub's own host only, and so that the hub's headers stay visible.
- * Connecting times out after a few seconds: with no network the user learns at once to pass {@code --model PATH}.
+ * <p>{@link HubClient} does the HTTP: redirects, the token, and messages for the hub's refusals.
  */
 public final class ModelDownloader {
     private static final int MAX_ATTEMPTS = 5;
-    private static final int MAX_REDIRECTS = 10;
     private static final int BUFFER_BYTES = 1 << 20;
-    private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(30);
-    private static final String USER_AGENT = "tokenport";
 
     private final HubSettings settings;
     private final PrintWriter err;
     private final boolean terminal;
     private final Duration retryPause;
     private final Duration stallTimeout;
-    private final HttpClient http;
+    private final HubClient hub;
 
     /**
      * @param err      where progress and notes go (stderr)
@@ -82,10 +68,7 @@ public final class ModelDownloader {
         this.terminal = terminal;
         this.retryPause = retryPause;
         this.stallTimeout = stallTimeout;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.hub = new HubClient(settings, connectTimeout);
     }
 
     /** Where {@code ref} is, or will be, in the cache: {@code CACHE/OWNER/REPO/REVISION/FILE}. */
@@ -198,11 +181,11 @@ public final class ModelDownloader {
         }
         String announced = null;
         for (int attempt = 1; expectedSize <= 0 || part.length() < expectedSize; attempt++) {
-            Opened opened = open(ref, part.length());
+            HubClient.Opened opened = hub.open(ref, part.length());
             announced = opened.announcedSha256() != null ? opened.announcedSha256() : announced;
             try (InputStream body = opened.response().body()) {
                 int status = opened.response().statusCode();
-                if (status == 416 || status == 206 && contentRangeStart(opened.response().headers()) != part.length()) {
+                if (status == 416 || status == 206 && HubClient.contentRangeStart(opened.response().headers()) != part.length()) {
                     // The part does not fit the server's file: take all of it again.
                     if (part.length() == 0) {
                         throw new ModelDownloadException(opened.response().uri().getHost() + " answered HTTP "
@@ -218,7 +201,7 @@ public final class ModelDownloader {
                     err.printf("the server does not resume downloads; starting %s over%n", ref.fileName());
                     part.restart();
                 }
-                long total = total(opened.response(), part.length());
+                long total = HubClient.total(opened.response(), part.length());
                 checkBeforeBody(ref, partPath, expected, expectedSize, announced, total, part.length());
                 ProgressBar progress = new ProgressBar(err, ref.fileName(), total, part.length(), terminal,
                         System::nanoTime);
@@ -262,53 +245,6 @@ public final class ModelDownloader {
                 : ", verified"));
         err.flush();
         return actual;
-    }
-
-    /**
-     * The {@code .part} file with the running SHA-256 of its bytes: both always cover exactly the same bytes, also
-     * when a read breaks off mid-way, so a resume continues the hash where the file ends.
-     */
-    private static final class PartFile {
-        private final FileChannel channel;
-        private final MessageDigest digest = newSha256();
-        private long length;
-
-        PartFile(FileChannel channel) throws IOException {
-            this.channel = channel;
-            this.length = channel.size();
-        }
-
-        long length() {
-            return length;
-        }
-
-        void hashExisting() throws IOException {
-            hashPrefix(channel, length, digest);
-        }
-
-        void append(ByteBuffer bytes) throws IOException {
-            int n = bytes.remaining();
-            int start = bytes.position();
-            while (bytes.hasRemaining()) {
-                channel.write(bytes, length + bytes.position() - start);
-            }
-            digest.update(bytes.flip().position(start));
-            length += n;
-        }
-
-        void restart() throws IOException {
-            channel.truncate(0);
-            digest.reset();
-            length = 0;
-        }
-
-        String sha256() {
-            return HexFormat.of().formatHex(digest.digest());
-        }
-
-        void force() throws IOException {
-            channel.force(true);
-        }
     }
 
     private FileLock lockOrFail(FileChannel channel, Path part) throws IOException {
@@ -366,56 +302,6 @@ public final class ModelDownloader {
         }
     }
 
-    /**
-     * Reads a response body, closing it from a watcher thread when it delivers nothing for {@code limit}: the HTTP
-     * client's own timeout covers only the wait for the headers, and a stalled CDN connection would otherwise hang
-     * the start for good. The blocked read then fails, and the download resumes like after any broken connection.
-     */
-    private static final class StallWatch implements AutoCloseable {
-        private final InputStream body;
-        private final Duration limit;
-        private final Thread watcher;
-        private volatile long lastProgressNanos = System.nanoTime();
-        private volatile boolean stalled;
-
-        StallWatch(InputStream body, Duration limit) {
-            this.body = body;
-            this.limit = limit;
-            this.watcher = Thread.ofVirtual().name("model-download-stall-watch").start(this::watch);
-        }
-
-        private void watch() {
-            try {
-                for (long idle; (idle = System.nanoTime() - lastProgressNanos) < limit.toNanos(); ) {
-                    Thread.sleep(Duration.ofNanos(limit.toNanos() - idle));
-                }
-                stalled = true;
-                body.close();
-            } catch (InterruptedException | IOException finished) {
-                // Interrupted: the body ended first. A failed close leaves the read to fail on its own.
-            }
-        }
-
-        int read(byte[] buffer) throws IOException {
-            try {
-                int n = body.read(buffer);
-                lastProgressNanos = System.nanoTime();
-                return n;
-            } catch (IOException e) {
-                if (stalled) {
-                    throw new IOException("no data for " + (limit.toMillis() >= 1000 ? limit.toSeconds() + " s"
-                            : limit.toMillis() + " ms"), e);
-                }
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            watcher.interrupt();
-        }
-    }
-
     private void pause(int attempt) throws InterruptedIOException {
         try {
             Thread.sleep(retryPause.multipliedBy(attempt));
@@ -423,182 +309,6 @@ public final class ModelDownloader {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to resume the download");
         }
-    }
-
-    // ---- HTTP ----
-
-    /** A response with a body to read (200, 206 or 416), and the SHA-256 the hub announced on the way, if any. */
-    private record Opened(HttpResponse<InputStream> response, String announcedSha256) {
-    }
-
-    private Opened open(ModelReference.HuggingFaceFile ref, long from) throws IOException {
-        URI uri = resolveUrl(ref);
-        String announced = null;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT)
-                    .header("User-Agent", USER_AGENT);
-            if (from > 0) {
-                request.header("Range", "bytes=" + from + "-");
-            }
-            if (settings.token() != null && sameOrigin(uri, settings.endpoint())) {
-                request.header("Authorization", "Bearer " + settings.token());
-            }
-            HttpResponse<InputStream> response = send(request.build(), ref);
-            if (announced == null) {
-                announced = announcedSha256(response.headers());
-            }
-            int status = response.statusCode();
-            if (status == 200 || status == 206 || status == 416) {
-                return new Opened(response, announced);
-            }
-            response.body().close();
-            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-                uri = redirectTarget(uri, response.headers(), ref);
-                continue;
-            }
-            throw httpError(ref, status, response.headers());
-        }
-        throw new ModelDownloadException("more than " + MAX_REDIRECTS + " redirects while downloading " + ref);
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest request, ModelReference.HuggingFaceFile ref)
-            throws IOException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(request.uri(), ref, "no answer within the connect timeout", e);
-        } catch (HttpTimeoutException e) {
-            throw new ModelDownloadException(request.uri().getHost() + " accepted the connection but sent no "
-                    + "answer within " + HEADERS_TIMEOUT.toSeconds() + " s while downloading " + ref
-                    + "; try again later, or pass a GGUF file you have with --model PATH", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while downloading " + ref);
-        } catch (IOException e) {
-            throw unreachable(request.uri(), ref, reason(e), e);
-        }
-    }
-
-    private static ModelDownloadException unreachable(URI uri, ModelReference.HuggingFaceFile ref, String why,
-                                                      IOException cause) {
-        return new ModelDownloadException("cannot reach " + uri.getScheme() + "://" + uri.getAuthority()
-                + " to download " + ref + " (" + why + "). Without network access, pass a GGUF file you have: "
-                + "--model PATH (or set HF_ENDPOINT to a reachable mirror)", cause);
-    }
-
-    private URI resolveUrl(ModelReference.HuggingFaceFile ref) {
-        StringBuilder path = new StringBuilder(settings.endpoint().toString())
-                .append('/').append(ref.owner()).append('/').append(ref.repo())
-                .append("/resolve/").append(ref.revision());
-        for (String segment : ref.file().split("/")) {
-            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return URI.create(path.toString());
-    }
-
-    private static URI redirectTarget(URI from, HttpHeaders headers, ModelReference.HuggingFaceFile ref)
-            throws ModelDownloadException {
-        String location = headers.firstValue("Location").orElseThrow(() -> new ModelDownloadException(
-                from.getHost() + " redirected without a Location while downloading " + ref));
-        URI to;
-        try {
-            to = from.resolve(location);
-        } catch (IllegalArgumentException e) {
-            throw new ModelDownloadException(from.getHost() + " redirected to a malformed URL while downloading "
-                    + ref, e);
-        }
-        boolean http = "http".equals(to.getScheme());
-        if (!(http || "https".equals(to.getScheme())) || http && "https".equals(from.getScheme())) {
-            throw new ModelDownloadException(from.getHost() + " redirected " + ref + " to a non-https URL ("
-                    + to.getScheme() + "://" + to.getHost() + "); refusing it");
-        }
-        return to;
-    }
-
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && effectivePort(a) == effectivePort(b);
-    }
-
-    private static int effectivePort(URI uri) {
-        return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-    }
-
-    private ModelDownloadException httpError(ModelReference.HuggingFaceFile ref, int status, HttpHeaders headers) {
-        String repoPage = settings.endpoint() + "/" + ref.owner() + "/" + ref.repo();
-        String code = headers.firstValue("X-Error-Code").orElse("");
-        String message = switch (status) {
-            case 401 -> settings.token() == null
-                    ? "the repository " + ref.owner() + "/" + ref.repo() + " does not exist, or it is private or "
-                            + "gated (HTTP 401); if you have access, set HF_TOKEN to an access token"
-                    : "HF_TOKEN was not accepted for " + ref.owner() + "/" + ref.repo() + " (HTTP 401): it is "
-                            + "invalid or expired, or the repository does not exist";
-            case 403 -> "access to " + ref.owner() + "/" + ref.repo() + " is refused (HTTP 403): it is gated; "
-                    + "accept its conditions on " + repoPage + " and set HF_TOKEN to an access token of that account";
-            case 404 -> switch (code) {
-                case "RepoNotFound" -> "there is no repository " + ref.owner() + "/" + ref.repo() + " (HTTP 404)";
-                case "RevisionNotFound" -> "there is no revision '" + ref.revision() + "' in " + ref.owner() + "/"
-                        + ref.repo() + " (HTTP 404)";
-                default -> "there is no file " + ref.file() + " in " + ref.owner() + "/" + ref.repo()
-                        + " at revision " + ref.revision() + " (HTTP 404); the repository's files are listed at "
-                        + repoPage + "/tree/" + ref.revision();
-            };
-            case 429 -> "too many requests (HTTP 429); wait a minute and start again";
-            default -> status >= 500
-                    ? "the server failed (HTTP " + status + "); try again later"
-                    : "unexpected answer HTTP " + status;
-        };
-        return new ModelDownloadException("cannot download " + ref + ": " + message
-                + (status == 401 || status == 403 || status == 404 ? "" : "; or pass a GGUF file you have with "
-                + "--model PATH"));
-    }
-
-    /** The Git LFS SHA-256 the hub announces for a file ({@code X-Linked-Etag}), or null. */
-    static String announcedSha256(HttpHeaders headers) {
-        String etag = headers.firstValue("X-Linked-Etag").orElse(null);
-        if (etag == null) {
-            return null;
-        }
-        etag = etag.strip();
-        if (etag.startsWith("W/")) {
-            etag = etag.substring(2);
-        }
-        if (etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
-            etag = etag.substring(1, etag.length() - 1);
-        }
-        etag = etag.toLowerCase(Locale.ROOT);
-        // Non-LFS files carry a Git blob id (40 hex digits) here, which is not a SHA-256.
-        return etag.length() == 64 && etag.chars().allMatch(HexFormat::isHexDigit) ? etag : null;
-    }
-
-    /** The first byte a 206 answer covers ({@code Content-Range: bytes START-END/TOTAL}), or -1 if unreadable. */
-    private static long contentRangeStart(HttpHeaders headers) {
-        String range = headers.firstValue("Content-Range").orElse("");
-        if (!range.startsWith("bytes ") || range.indexOf('-') < 0) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(range.substring(6, range.indexOf('-')).strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** The whole file's length as the answer tells it, or -1. */
-    private static long total(HttpResponse<?> response, long have) {
-        if (response.statusCode() == 206) {
-            String range = response.headers().firstValue("Content-Range").orElse("");
-            int slash = range.lastIndexOf('/');
-            if (slash >= 0) {
-                try {
-                    return Long.parseLong(range.substring(slash + 1).strip());
-                } catch (NumberFormatException unknownTotal) {
-                    // "bytes 0-99/*": fall back to the body's length.
-                }
-            }
-        }
-        OptionalLong length = response.headers().firstValueAsLong("Content-Length");
-        return length.isPresent() ? length.getAsLong() + (response.statusCode() == 206 ? have : 0) : -1;
     }
 
     // ---- hashing and small helpers ----
@@ -612,7 +322,7 @@ public final class ModelDownloader {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static void hashPrefix(FileChannel channel, long length, MessageDigest digest) throws IOException {
+    static void hashPrefix(FileChannel channel, long length, MessageDigest digest) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
         for (long position = 0; position < length; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
@@ -626,7 +336,7 @@ public final class ModelDownloader {
         }
     }
 
-    private static MessageDigest newSha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -642,7 +352,7 @@ public final class ModelDownloader {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }
