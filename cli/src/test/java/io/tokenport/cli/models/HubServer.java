@@ -36,6 +36,8 @@ public final class HubServer implements AutoCloseable {
     volatile long bytesSent;
     /** The first answer carrying file bytes breaks off after this absolute offset; -1: never. */
     volatile long dropAt = -1;
+    /** Every answer breaks off after sending this many file bytes; -1: never. */
+    volatile long dropEachAfter = -1;
     /** The first answer carrying file bytes stops sending (keeping the connection open) after this offset. */
     volatile long stallAt = -1;
     private final CountDownLatch release = new CountDownLatch(1);
@@ -117,6 +119,9 @@ public final class HubServer implements AutoCloseable {
         } else if (stall > from && stall < end) {
             stallAt = -1;
             end = stall;
+        }
+        if (dropEachAfter >= 0) {
+            end = Math.min(end, from + dropEachAfter);
         }
         OutputStream body = exchange.getResponseBody();
         for (long at = from; at < end; ) {

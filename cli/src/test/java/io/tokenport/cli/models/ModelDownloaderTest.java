@@ -10,8 +10,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -131,6 +134,56 @@ class ModelDownloaderTest {
         assertThat(resumedAt).isPositive().isLessThanOrEqualTo(half);
         assertThat(hub.bytesSent).isEqualTo(half + content.length - resumedAt);
         assertThat(log.toString()).contains("the connection broke at").contains("resuming (attempt 2 of 5)");
+    }
+
+    @Test
+    void aConnectionThatKeepsBreakingGivesUpButKeepsThePartForTheNextStart() throws IOException {
+        hub.dropEachAfter = 100_000;
+
+        assertThatThrownBy(() -> downloader().fetch(REF, sha256, content.length))
+                .isInstanceOf(ModelDownloadException.class)
+                .hasMessageContaining("broke off 5 times")
+                .hasMessageContaining("kept in " + part())
+                .hasMessageContaining("resume on the next start");
+        assertThat(part()).hasSize(500_000);
+
+        hub.dropEachAfter = -1;
+        Path file = downloader().fetch(REF, sha256, content.length);
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+        assertThat(hub.requests.getLast().range()).isEqualTo("bytes=500000-");
+    }
+
+    @Test
+    void aCompletePartLeftBeforeTheRenameNeedsNoNetwork() throws IOException {
+        Files.createDirectories(part().getParent());
+        Files.copy(FIXTURE, part());
+        hub.close();
+
+        Path file = downloader().fetch(REF, sha256, content.length);
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+        assertThat(hub.requests).isEmpty();
+    }
+
+    @Test
+    void aServerOfferingADifferentSizeThanThePinIsRefused() {
+        assertThatThrownBy(() -> downloader().fetch(REF, sha256, content.length + 1L))
+                .isInstanceOf(ModelDownloadException.class)
+                .hasMessageContaining("the server offers " + content.length + " bytes")
+                .hasMessageContaining("the pinned file has " + (content.length + 1L) + " bytes");
+    }
+
+    @Test
+    void aSecondDownloadOfTheSameFileAtOnceIsRefused() throws IOException {
+        Files.createDirectories(part().getParent());
+        try (FileChannel other = FileChannel.open(part(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = other.lock()) {
+            assertThatThrownBy(() -> downloader().fetch(REF, sha256, content.length))
+                    .isInstanceOf(ModelDownloadException.class)
+                    .hasMessageContaining("another tokenport process is downloading " + part());
+        }
+        assertThat(hub.requests).isEmpty();
     }
 
     @Test
