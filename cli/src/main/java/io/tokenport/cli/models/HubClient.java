@@ -3,7 +3,9 @@ package io.tokenport.cli.models;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -90,8 +92,19 @@ final class HubClient {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while downloading " + ref);
         } catch (IOException e) {
-            throw unreachable(request.uri(), ref, ModelDownloader.reason(e), e);
+            throw unreachable(request.uri(), ref, whyUnreachable(e), e);
         }
+    }
+
+    /** The JDK client's connect failures carry no messages; the causes tell a missing host from a refusal. */
+    private static String whyUnreachable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "the host name does not resolve";
+            }
+        }
+        return e instanceof ConnectException && e.getMessage() == null ? "the connection was refused or timed out"
+                : ModelDownloader.reason(e);
     }
 
     private static ModelDownloadException unreachable(URI uri, ModelReference.HuggingFaceFile ref, String why,

@@ -352,6 +352,7 @@ class ModelDownloaderTest {
         assertThatThrownBy(() -> downloader("http://127.0.0.1:" + closedPort, null).fetch(REF, sha256, 10))
                 .isInstanceOf(ModelDownloadException.class)
                 .hasMessageContaining("cannot reach http://127.0.0.1:" + closedPort)
+                .hasMessageContaining("(the connection was refused or timed out)")
                 .hasMessageContaining("--model PATH");
         assertThat(downloader().cachedPath(REF)).doesNotExist();
     }
