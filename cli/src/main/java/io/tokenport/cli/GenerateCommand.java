@@ -11,6 +11,7 @@ import io.tokenport.engine.generate.LoadedModel;
 import io.tokenport.engine.generate.TokenSink;
 import io.tokenport.engine.sampling.SamplingParams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,15 +27,17 @@ import java.util.concurrent.Callable;
 /** {@code tokenport generate}: runs the engine directly on a GGUF model, no server. */
 @Command(name = "generate",
         mixinStandardHelpOptions = true,
-        description = {"Generate text with the engine directly from a GGUF model file.",
-                "Text goes to stdout as it is produced; loading progress and timings go to stderr."})
+        description = {"Generate text with the engine directly from a GGUF model (by default",
+                ModelOptions.DEFAULT_MODEL_NAME + ", downloaded once and cached).",
+                "Text goes to stdout as it is produced; loading progress and timings go",
+                "to stderr."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "GGUF model file.")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT",
             description = "The prompt (with --chat: the user's message).")
@@ -100,6 +103,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingParams sampling = SamplingParams.builder()
                 .temperature(temperature).topK(topK).topP(topP).minP(minP).seed(seed).build();
 
+        Path model = modelOptions.modelFile(err);
         err.printf("loading %s (%,d MB)%n", model, Files.size(model) >> 20);
         err.flush();
         long t0 = System.nanoTime();

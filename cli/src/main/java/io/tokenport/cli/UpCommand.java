@@ -1,9 +1,11 @@
 package io.tokenport.cli;
 
+import io.tokenport.cli.models.HubSettings;
 import io.tokenport.zone.ZoneConfig;
 import io.tokenport.zone.ZoneServer;
 import io.tokenport.zone.auth.IssuedKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,15 +23,30 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "up",
         mixinStandardHelpOptions = true,
-        description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the embedded engine,",
-                "an embedded SQLite database under --data-dir, and a demo tenant whose new API key is printed once.",
-                "Prints 'base_url: ...' and 'api_key: ...' on stdout. Stop it with Ctrl-C."},
-        footer = {"", "Every option can also be set by an environment variable (TOKENPORT_ and the option's name in",
-                "capitals, dashes as underscores: --data-dir is TOKENPORT_DATA_DIR) or by a key of the configuration",
-                "file named by --config or TOKENPORT_CONFIG (a properties file: data-dir = /var/lib/tokenport). The",
-                "command line wins over the environment, which wins over the file. Prices go in the file as",
-                "prices.MODEL.prompt and prices.MODEL.completion, in US dollars per million tokens (prices.default.*",
-                "for any other model); without them tokens are metered at a price of zero."})
+        description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the",
+                "embedded engine, an embedded SQLite database under --data-dir, and a demo",
+                "tenant whose new API key is printed once. Prints 'base_url: ...' and",
+                "'api_key: ...' on stdout. Stop it with Ctrl-C.",
+                "",
+                "Without --model it serves " + ModelOptions.DEFAULT_MODEL_NAME + ", downloaded",
+                "once (469 MiB) from Hugging Face into the model cache and checked against",
+                "its pinned SHA-256. Downloads resume where they stopped; a cached model",
+                "starts without the network.",
+                ""},
+        footerHeading = "%nSettings:%n",
+        footer = {"  Every option can also be set by an environment variable (TOKENPORT_ and the",
+                "  option's name in capitals, dashes as underscores: --data-dir is TOKENPORT_DATA_DIR)",
+                "  or by a key of the configuration file named by --config or TOKENPORT_CONFIG (a",
+                "  properties file: data-dir = /var/lib/tokenport). The command line wins over the",
+                "  environment, which wins over the file. Prices go in the file as",
+                "  prices.MODEL.prompt and prices.MODEL.completion, in US dollars per million tokens",
+                "  (prices.default.* for any other model); without them tokens are metered at zero.",
+                "",
+                "  HF_ENDPOINT            Hugging Face base URL, e.g. a mirror",
+                "                         (default: " + HubSettings.DEFAULT_ENDPOINT + ")",
+                "  HF_TOKEN               access token for gated or private repositories",
+                "                         (sent to HF_ENDPOINT only, never printed)",
+                "  TOKENPORT_MODEL_CACHE  model cache directory when --model-cache is absent"})
 final class UpCommand implements Callable<Integer> {
     static final String DEMO_TENANT = "demo";
 
@@ -47,9 +64,8 @@ final class UpCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "GGUF model file to serve (the default-model download comes later; pass a file for now).")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "API port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -59,10 +75,10 @@ final class UpCommand implements Callable<Integer> {
             description = "Port of the admin listener (/metrics, /health, /ready); 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     StoreOptions store;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ConfigOption config;
 
     @Option(names = "--redis", paramLabel = "URL",
@@ -91,9 +107,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(model)) {
-            throw new java.nio.file.NoSuchFileException(model.toString());
-        }
+        Path model = modelOptions.modelFile(err);
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
                 .prices(settings.prices()).redis(redis);

@@ -2,6 +2,7 @@ package io.tokenport.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenport.cli.models.HubServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,9 +24,16 @@ class GenerateCommandTest {
     }
 
     static Run run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    /** Runs {@code tokenport ARGS} with {@code environment} as the model options' environment. */
+    static Run run(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cl = TokenPort.commandLine();
+        cl.getSubcommands().get("generate").<GenerateCommand>getCommand().modelOptions.environment = environment;
+        cl.getSubcommands().get("up").<UpCommand>getCommand().modelOptions.environment = environment;
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
@@ -51,6 +60,20 @@ class GenerateCommandTest {
         assertThat(result.path("decode_tokens_per_second").asDouble()).isPositive();
         // Exactly one JSON object on stdout, nothing else.
         assertThat(run.out().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void anHfModelIsDownloadedIntoTheCacheAndGenerates(@TempDir Path cache) throws Exception {
+        try (HubServer hub = new HubServer("tiny", "stories-GGUF", "main", "stories260K.gguf",
+                Files.readAllBytes(MODELS.resolve("stories260K.gguf")))) {
+            Run run = run(Map.of("HF_ENDPOINT", hub.endpoint(), "TOKENPORT_MODEL_CACHE", cache.toString()),
+                    "generate", "--model", "hf:tiny/stories-GGUF/stories260K.gguf", "--prompt", "Once upon a time",
+                    "--max-tokens", "20", "--threads", "1");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).startsWith(", there was a little girl named Lily.");
+            assertThat(run.err()).contains("loading " + cache.resolve("tiny/stories-GGUF/main/stories260K.gguf"));
+        }
     }
 
     @Test
