@@ -18,9 +18,6 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -61,8 +58,8 @@ final class ReportCommand {
 
         @Override
         public Integer call() throws Exception {
-            Instant start = from == null ? Instant.EPOCH : parse("--from", from, false);
-            Instant end = to == null ? Instant.now() : parse("--to", to, true);
+            Instant start = from == null ? Instant.EPOCH : Times.parse("--from", from, false);
+            Instant end = to == null ? Instant.now() : Times.parse("--to", to, true);
             if (!end.isAfter(start)) {
                 throw new IllegalArgumentException("--to (" + end + ") must be after --from (" + start + ")");
             }
@@ -79,20 +76,6 @@ final class ReportCommand {
                 }
                 out.flush();
                 return 0;
-            }
-        }
-
-        /** A day means the whole day: as --to, up to the start of the next one. */
-        private static Instant parse(String option, String value, boolean end) {
-            try {
-                if (value.length() == 10) {
-                    LocalDate day = LocalDate.parse(value);
-                    return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
-                }
-                return Instant.parse(value);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(option + " must be a day such as 2026-11-01 or an instant such as"
-                        + " 2026-11-01T08:00:00Z, got \"" + value + "\"");
             }
         }
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = TokenPort.Version.class,
         description = "Exports AI tokens from a data-bonded zone.",
         subcommands = {UpCommand.class, GenerateCommand.class, TenantsCommand.class, KeysCommand.class, ReportCommand.class,
+                AuditCommand.class,
                 SynthCommand.class, CommandLine.HelpCommand.class})
 public final class TokenPort {
 

@@ -110,7 +110,7 @@ final class UpCommand implements Callable<Integer> {
         Path model = modelOptions.modelFile(err);
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
-                .prices(settings.prices()).redis(redis);
+                .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"));
         if (threads != null) {
             config.threads(threads);
         }

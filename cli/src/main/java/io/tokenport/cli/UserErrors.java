@@ -29,7 +29,8 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
 
     static String userMessage(Throwable e) {
         return switch (e) {
-            case NoSuchFileException n -> "file not found: " + n.getFile();
+            case NoSuchFileException n -> "file not found: " + n.getFile() + (n.getReason() == null ? "" : " (" + n.getReason() + ")");
+            case io.tokenport.audit.AuditException a -> a.getMessage();
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case GGUFFormatException g -> g.getMessage();
             case ContextOverflowException c -> c.getMessage();

@@ -23,11 +23,15 @@ import java.util.Objects;
  * @param scheduler      continuous-batching limits
  * @param prices         the price book
  * @param clock          the zone's one clock (timestamps in responses and records)
+ * @param evidenceDir    where the transfer log, its signing key and checkpoints live
+ * @param logOrigin      the transfer log's name (the signing key's name) when a new key is made
+ * @param checkpointInterval how often a signed checkpoint of the transfer log is published
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
-                         long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, URI redis) {
+                         long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, Path evidenceDir, String logOrigin,
+                         java.time.Duration checkpointInterval, URI redis) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -37,6 +41,11 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(evidenceDir, "evidenceDir");
+        Objects.requireNonNull(logOrigin, "logOrigin");
+        if (checkpointInterval == null || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException("checkpointInterval must be positive, got " + checkpointInterval);
+        }
         if (port < 0 || port > 65535 || adminPort < 0 || adminPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535, got " + port + " and " + adminPort);
         }
@@ -53,9 +62,13 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         return new Builder(modelFile, database);
     }
 
-    /** A builder with an SQLite database in {@code databaseFile}. */
+    /**
+     * A builder with an SQLite database in {@code databaseFile}, and the transfer evidence in the directory
+     * {@code evidence} next to it.
+     */
     public static Builder builder(Path modelFile, Path databaseFile) {
-        return new Builder(modelFile, new DatabaseLocation.Sqlite(databaseFile));
+        Path parent = databaseFile.toAbsolutePath().getParent();
+        return new Builder(modelFile, new DatabaseLocation.Sqlite(databaseFile)).evidenceDir(parent.resolve("evidence"));
     }
 
     /** Builds a {@link ZoneConfig}; every setter returns this builder. */
@@ -72,6 +85,9 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private PriceBook prices = PriceBook.FREE;
         private InstantSource clock = InstantSource.system();
         private URI redis;
+        private Path evidenceDir;
+        private String logOrigin = "tokenport.local/transfers";
+        private java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -138,11 +154,32 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** Where the transfer log, its key and checkpoints live (required with a PostgreSQL database). */
+        public Builder evidenceDir(Path value) {
+            evidenceDir = value;
+            return this;
+        }
+
+        /** The transfer log's origin (its key's name) for a new key; {@code tokenport.local/transfers} by default. */
+        public Builder logOrigin(String value) {
+            logOrigin = value;
+            return this;
+        }
+
+        /** How often a signed checkpoint is published; every 10 seconds by default. */
+        public Builder checkpointInterval(java.time.Duration value) {
+            checkpointInterval = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
+            if (evidenceDir == null) {
+                throw new IllegalArgumentException("the zone needs a directory for its transfer evidence (evidenceDir)");
+            }
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
-                    clock, redis);
+                    clock, evidenceDir, logOrigin, checkpointInterval, redis);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.tokenport.zone.admission.RedisRateLimiter;
 import io.tokenport.zone.api.OpenAiApi;
 import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.evidence.TransferEvidence;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.models.ServedModel;
@@ -35,12 +36,14 @@ public final class ZoneServer implements AutoCloseable {
     private final TenantDirectory tenants;
     private final UsageMeter usage;
     private final RateLimiter limiter;
+    private final TransferEvidence evidence;
     private final WebServer server;
     private final String host;
 
     private ZoneServer(ZoneDatabase database, ServedModel model, BatchScheduler scheduler, TenantDirectory tenants,
-                       UsageMeter usage, RateLimiter limiter, WebServer server, String host) {
+                       UsageMeter usage, RateLimiter limiter, TransferEvidence evidence, WebServer server, String host) {
         this.limiter = limiter;
+        this.evidence = evidence;
         this.host = host;
         this.database = database;
         this.model = model;
@@ -60,17 +63,19 @@ public final class ZoneServer implements AutoCloseable {
         ServedModel model = null;
         BatchScheduler scheduler = null;
         RateLimiter limiter = null;
+        TransferEvidence evidence = null;
         try {
             model = ServedModel.load(config.modelFile(), config.modelId(), config.threads(), config.clock().instant());
             scheduler = new BatchScheduler(model.model(), config.scheduler(), model.id());
             TenantDirectory tenants = new TenantDirectory(database.dataSource(), config.clock());
+            evidence = TransferEvidence.open(config.evidenceDir(), config.logOrigin(), config.checkpointInterval());
             limiter = config.redis() == null ? new LocalRateLimiter(config.clock())
                     : new RedisRateLimiter(config.redis(), "tokenport:rate:", config.clock());
             UsageMeter usage = new UsageMeter(database.dataSource(), config.prices(), config.clock());
             ZoneMetrics metrics = new ZoneMetrics();
             metrics.watch(model.id(), scheduler);
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
-                    limiter, metrics, config.maxBodyBytes(), config.clock());
+                    limiter, metrics, evidence, config.maxBodyBytes(), config.clock());
             OperationsApi operations = new OperationsApi(metrics, List.of(scheduler));
             WebServer server = WebServer.builder()
                     .host(config.host())
@@ -80,7 +85,7 @@ public final class ZoneServer implements AutoCloseable {
                             .routing(operations::register))
                     .build()
                     .start();
-            return new ZoneServer(database, model, scheduler, tenants, usage, limiter, server, config.host());
+            return new ZoneServer(database, model, scheduler, tenants, usage, limiter, evidence, server, config.host());
         } catch (IOException | RuntimeException | Error e) {
             if (scheduler != null) {
                 scheduler.close();
@@ -90,6 +95,9 @@ public final class ZoneServer implements AutoCloseable {
             }
             if (limiter instanceof AutoCloseable c) {
                 closeQuietly(c);
+            }
+            if (evidence != null) {
+                closeQuietly(evidence);
             }
             database.close();
             throw e;
@@ -148,7 +156,13 @@ public final class ZoneServer implements AutoCloseable {
         if (limiter instanceof AutoCloseable c) {
             closeQuietly(c);
         }
+        closeQuietly(evidence);
         database.close();
+    }
+
+    /** The transfer log, its checkpoints and receipts. */
+    public TransferEvidence evidence() {
+        return evidence;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -24,8 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReplicasTest {
     private static final URI REDIS = URI.create(System.getenv().getOrDefault("TOKENPORT_TEST_REDIS", "redis://127.0.0.1:6379"));
 
-    private static ZoneServer replica(TestPostgres postgres) throws Exception {
-        return ZoneServer.start(ZoneConfig.builder(RunningZone.STORIES, postgres.location).threads(1).redis(REDIS).build());
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    /** A replica: shared database and Redis, its own transfer log (each replica signs its own). */
+    private ZoneServer replica(TestPostgres postgres, String name) throws Exception {
+        return ZoneServer.start(ZoneConfig.builder(RunningZone.STORIES, postgres.location).threads(1).redis(REDIS)
+                .evidenceDir(dir.resolve(name)).build());
     }
 
     private static OpenAIClient client(ZoneServer zone, String key) {
@@ -40,8 +45,8 @@ class ReplicasTest {
     @Test
     void replicasShareKeysLimitsAndUsage() throws Exception {
         try (TestPostgres postgres = new TestPostgres();
-             ZoneServer a = replica(postgres);
-             ZoneServer b = replica(postgres)) {
+             ZoneServer a = replica(postgres, "a");
+             ZoneServer b = replica(postgres, "b")) {
             // A tenant name no earlier run used: the Redis counters are keyed by key id, which is fresh anyway.
             String tenant = "acme-" + UUID.randomUUID();
             a.tenants().createTenant(tenant, "SG");

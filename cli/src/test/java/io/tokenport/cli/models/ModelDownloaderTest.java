@@ -145,13 +145,15 @@ class ModelDownloaderTest {
                 .hasMessageContaining("broke off 5 times")
                 .hasMessageContaining("kept in " + part())
                 .hasMessageContaining("resume on the next start");
-        assertThat(part()).hasSize(500_000);
+        // Five connections of 100,000 bytes each; an abrupt close may lose a few bytes still in flight.
+        long kept = Files.size(part());
+        assertThat(kept).isGreaterThan(400_000).isLessThanOrEqualTo(500_000);
 
         hub.dropEachAfter = -1;
         Path file = downloader().fetch(REF, sha256, content.length);
 
         assertThat(Files.readAllBytes(file)).isEqualTo(content);
-        assertThat(hub.requests.getLast().range()).isEqualTo("bytes=500000-");
+        assertThat(hub.requests.getLast().range()).isEqualTo("bytes=" + kept + "-");
     }
 
     @Test

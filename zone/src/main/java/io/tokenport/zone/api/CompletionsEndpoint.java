@@ -14,15 +14,14 @@ import io.tokenport.zone.admission.RateLimiter;
 import io.tokenport.zone.auth.Caller;
 import io.tokenport.zone.batching.GenerationStream;
 import io.tokenport.zone.batching.SchedulerFullException;
+import io.tokenport.zone.evidence.Exchange;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.operations.ZoneMetrics;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -49,10 +48,12 @@ final class CompletionsEndpoint {
     private final JsonFactory factory;
     private final long maxBodyBytes;
     private final InstantSource clock;
-    private final SecureRandom random = new SecureRandom();
+    private final Replies replies;
 
     CompletionsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, UsageMeter meter, RateLimiter limiter,
-                        ZoneMetrics metrics, ObjectMapper json, long maxBodyBytes, InstantSource clock) {
+                        ZoneMetrics metrics, Replies replies, ObjectMapper json, long maxBodyBytes,
+                        InstantSource clock) {
+        this.replies = replies;
         this.metrics = metrics;
         this.auth = auth;
         this.models = models;
@@ -73,14 +74,21 @@ final class CompletionsEndpoint {
     }
 
     private void handle(ServerRequest req, ServerResponse res, boolean chat) {
+        Exchange exchange = replies.begin(req);
         try {
+            // The body first, so that even a refused request's record holds its hash and size.
+            byte[] body = RequestBody.read(req, maxBodyBytes);
+            exchange.requestBody(body);
             Caller caller = auth.authenticate(req);
-            CompletionParams params = parser.parse(RequestBody.read(req, maxBodyBytes), chat);
+            exchange.tenant(caller.tenantId());
+            CompletionParams params = parser.parse(body, chat);
             ModelDeployment deployment = models.get(params.model());
             if (deployment == null) {
                 throw ApiException.modelNotFound(params.model());
             }
+            exchange.model(deployment.model().sha256());
             GenerationRequest request = generationRequest(params, deployment);
+            exchange.tokens(request.promptIds().length, 0);
             try {
                 limiter.admit(caller.keyId(), caller.limits(), request.promptIds().length);
             } catch (RateLimitExceededException e) {
@@ -93,17 +101,32 @@ final class CompletionsEndpoint {
                 limiter.refund(caller.keyId(), caller.limits(), request.promptIds().length);
                 throw ApiException.overloaded(e.getMessage());
             }
-            CompletionJson out = new CompletionJson(factory, chat, (chat ? "chatcmpl-" : "cmpl-") + newId(),
+            CompletionJson out = new CompletionJson(factory, chat, (chat ? "chatcmpl-" : "cmpl-") + exchange.requestId(),
                     clock.instant().getEpochSecond(), params.model(), deployment.model().systemFingerprint());
             Metering metering = new Metering(caller, params.model(), chat ? "chat.completions" : "completions");
             if (params.stream()) {
-                relayStream(res, stream, out, params, metering);
+                relayStream(res, stream, out, params, metering, exchange);
             } else {
-                relayWhole(res, stream, out, metering);
+                relayWhole(res, stream, out, metering, exchange);
             }
         } catch (ApiException e) {
             metrics.requestRefused(e.status());
-            ErrorResponses.send(res, factory, e);
+            replies.error(res, exchange, e);
+        } finally {
+            if (!exchange.finished()) {
+                // Only an unexpected failure gets here (the error handler answers it): still one record.
+                exchange.refused("internal_error");
+                finishQuietly(exchange);
+            }
+        }
+    }
+
+    private static void finishQuietly(Exchange exchange) {
+        try {
+            exchange.finish();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "transfer record of request " + exchange.requestId()
+                    + " could not be written", e);
         }
     }
 
@@ -163,7 +186,8 @@ final class CompletionsEndpoint {
         return new GenerationRequest(prompt, sampling, maxTokens, p.stop(), false);
     }
 
-    private void relayWhole(ServerResponse res, GenerationStream stream, CompletionJson out, Metering metering) {
+    private void relayWhole(ServerResponse res, GenerationStream stream, CompletionJson out, Metering metering,
+                            Exchange exchange) {
         StringBuilder text = new StringBuilder();
         try {
             while (!stream.awaitOutput(text)) {
@@ -174,23 +198,24 @@ final class CompletionsEndpoint {
             stream.cancel();
         }
         awaitEndQuietly(stream);
+        exchange.tokens(stream.promptTokens(), stream.completionTokens());
         String reason = metering.record(stream);
         if (stream.failure() != null) {
             throw ApiException.internal("The server could not complete the generation; the request was not"
                     + " charged for more than it produced. Retry it.");
         }
-        ErrorResponses.sendJson(res, 200,
+        replies.json(res, exchange, 200,
                 out.response(text.toString(), reason, stream.promptTokens(), stream.completionTokens()));
     }
 
     private void relayStream(ServerResponse res, GenerationStream stream, CompletionJson out, CompletionParams p,
-                             Metering metering) {
+                             Metering metering, Exchange exchange) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         boolean usageNull = p.includeUsage();
         StringBuilder text = new StringBuilder();
-        try (OutputStream body = res.outputStream()) {
+        try (OutputStream body = exchange.counting(res.outputStream())) {
             SseWriter sse = new SseWriter(body);
             if (p.chat()) {
                 sse.event(out.chunk(true, "", null, usageNull));
@@ -206,12 +231,13 @@ final class CompletionsEndpoint {
                 }
             }
             // Metered before the last events, so a client that has read [DONE] finds its usage recorded.
+            exchange.tokens(stream.promptTokens(), stream.completionTokens());
             String reason;
             try {
                 reason = metering.record(stream);
             } catch (ApiException e) {
                 sse.event(ErrorResponses.body(factory, e));
-                sse.done();
+                finishStream(sse, exchange);
                 return;
             }
             if (stream.failure() != null) {
@@ -223,14 +249,38 @@ final class CompletionsEndpoint {
                     sse.event(out.usageChunk(stream.promptTokens(), stream.completionTokens()));
                 }
             }
-            sse.done();
+            finishStream(sse, exchange);
         } catch (IOException e) {
             // The client went away: stop its sequence now and meter what it got.
             cancelAndMeter(stream, metering);
+            exchange.tokens(stream.promptTokens(), stream.completionTokens());
+            finishQuietly(exchange);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancelAndMeter(stream, metering);
+            exchange.tokens(stream.promptTokens(), stream.completionTokens());
+            finishQuietly(exchange);
         }
+    }
+
+    /**
+     * Ends a stream: its transfer record is written, and its receipt sent as an SSE comment (which OpenAI clients
+     * ignore) before {@code [DONE]}. The record's response hash covers every byte before the receipt.
+     */
+    private void finishStream(SseWriter sse, Exchange exchange) throws IOException {
+        io.tokenport.audit.Receipt receipt;
+        try {
+            receipt = exchange.finish();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "transfer record of request " + exchange.requestId()
+                    + " could not be written", e);
+            sse.event(ErrorResponses.body(factory, ApiException.internal(
+                    "The zone could not record this request. Do not rely on its output; retry it.")));
+            sse.done();
+            return;
+        }
+        sse.comment(receipt.sseComment());
+        sse.done();
     }
 
     /** Ends a stream nobody will read and records its usage; a failure to record was logged and has no one to tell. */
@@ -257,12 +307,6 @@ final class CompletionsEndpoint {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private String newId() {
-        byte[] bytes = new byte[12];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     /** Writes a request's one usage record, once. */

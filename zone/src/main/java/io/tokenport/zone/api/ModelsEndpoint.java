@@ -18,17 +18,20 @@ final class ModelsEndpoint {
     private final BearerAuth auth;
     private final Map<String, ModelDeployment> models;
     private final JsonFactory factory;
+    private final Replies replies;
 
-    ModelsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, JsonFactory factory) {
+    ModelsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, JsonFactory factory, Replies replies) {
+        this.replies = replies;
         this.auth = auth;
         this.models = models;
         this.factory = factory;
     }
 
     void list(ServerRequest req, ServerResponse res) {
+        var exchange = replies.begin(req);
         try {
-            auth.authenticate(req);
-            ErrorResponses.sendJson(res, 200, write(g -> {
+            exchange.tenant(auth.authenticate(req).tenantId());
+            replies.json(res, exchange, 200, write(g -> {
                 g.writeStartObject();
                 g.writeStringField("object", "list");
                 g.writeArrayFieldStart("data");
@@ -39,21 +42,22 @@ final class ModelsEndpoint {
                 g.writeEndObject();
             }));
         } catch (ApiException e) {
-            ErrorResponses.send(res, factory, e);
+            replies.error(res, exchange, e);
         }
     }
 
     void get(ServerRequest req, ServerResponse res) {
+        var exchange = replies.begin(req);
         try {
-            auth.authenticate(req);
+            exchange.tenant(auth.authenticate(req).tenantId());
             String id = req.path().pathParameters().get("model");
             ModelDeployment d = models.get(id);
             if (d == null) {
                 throw ApiException.modelNotFound(id);
             }
-            ErrorResponses.sendJson(res, 200, write(g -> model(g, d.model())));
+            replies.json(res, exchange, 200, write(g -> model(g, d.model())));
         } catch (ApiException e) {
-            ErrorResponses.send(res, factory, e);
+            replies.error(res, exchange, e);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.HttpRouting;
 import io.tokenport.zone.admission.RateLimiter;
 import io.tokenport.zone.auth.TenantDirectory;
+import io.tokenport.zone.evidence.TransferEvidence;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.operations.ZoneMetrics;
@@ -22,16 +23,22 @@ public final class OpenAiApi {
     private final ModelsEndpoint models;
     private final CompletionsEndpoint completions;
     private final ObjectMapper json;
+    private final Replies replies;
+    private final EvidenceEndpoint evidence;
 
     /**
      * @param maxBodyBytes the largest request body accepted; larger ones get a 413
      */
     public OpenAiApi(TenantDirectory tenants, Map<String, ModelDeployment> deployments, UsageMeter meter,
-                     RateLimiter limiter, ZoneMetrics metrics, long maxBodyBytes, InstantSource clock) {
+                     RateLimiter limiter, ZoneMetrics metrics, TransferEvidence evidence, long maxBodyBytes,
+                     InstantSource clock) {
         this.json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         BearerAuth auth = new BearerAuth(tenants);
-        this.models = new ModelsEndpoint(auth, deployments, json.getFactory());
-        this.completions = new CompletionsEndpoint(auth, deployments, meter, limiter, metrics, json, maxBodyBytes, clock);
+        this.replies = new Replies(evidence, clock, json.getFactory());
+        this.models = new ModelsEndpoint(auth, deployments, json.getFactory(), replies);
+        this.evidence = new EvidenceEndpoint(auth, evidence, json.getFactory(), replies);
+        this.completions = new CompletionsEndpoint(auth, deployments, meter, limiter, metrics, replies, json,
+                maxBodyBytes, clock);
     }
 
     /** Adds the routes to {@code routing}. */
@@ -40,7 +47,10 @@ public final class OpenAiApi {
                 .get("/v1/models/{model}", models::get)
                 .post("/v1/chat/completions", completions::chat)
                 .post("/v1/completions", completions::completions)
-                .any((req, res) -> ErrorResponses.send(res, json.getFactory(), new ApiException(404,
+                .get("/v1/evidence/checkpoint", evidence::checkpoint)
+                .get("/v1/evidence/inclusion", evidence::inclusion)
+                .get("/v1/evidence/consistency", evidence::consistency)
+                .any((req, res) -> replies.error(res, replies.begin(req), new ApiException(404,
                         "invalid_request_error", "Unknown request URL: " + req.prologue().method().text() + " "
                         + req.path().path() + ".", null, "unknown_url")))
                 .error(Throwable.class, (req, res, t) -> {

@@ -46,6 +46,17 @@ final class SseWriter {
         }
     }
 
+    /** Sends one comment line ({@code line} starts with ':'), which clients ignore. */
+    void comment(String line) throws IOException {
+        try {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.write(END);
+            out.flush();
+        } catch (RuntimeException e) {
+            throw clientGone(e);
+        }
+    }
+
     void done() throws IOException {
         try {
             out.write(DONE);

@@ -54,8 +54,9 @@ class NothingSensitiveIsKeptTest {
                     + prompt + "\"}]}", zone.key);
 
             List<byte[]> files = new ArrayList<>();
-            try (Stream<Path> all = Files.list(zone.dir)) {
-                for (Path p : all.toList()) {
+            // Every file the zone wrote: the database and the transfer log, its checkpoints and keys.
+            try (Stream<Path> all = Files.walk(zone.dir)) {
+                for (Path p : all.filter(Files::isRegularFile).toList()) {
                     files.add(Files.readAllBytes(p));
                 }
             }
