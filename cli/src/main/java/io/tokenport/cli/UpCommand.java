@@ -91,6 +91,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of CPU cores, at most 8).")
     Integer threads;
 
+    enum LogFormat { json, text }
+
+    @Option(names = "--log-format", defaultValue = "json", paramLabel = "FORMAT",
+            description = "Logs on stderr as one JSON object a line (json) or plain text (text); they hold ids, counts"
+                    + " and timings, never prompts, completions or keys (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     /** Counted down to stop a running {@code up} (tests); Ctrl-C stops it through the shutdown hook. */
     final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -107,6 +114,11 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (logFormat == LogFormat.json) {
+            for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+                h.setFormatter(new io.tokenport.zone.operations.JsonLogFormatter());
+            }
+        }
         Path model = modelOptions.modelFile(err);
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)

@@ -131,6 +131,9 @@ public final class Exchange {
                     departed, bytesIn, bytesOut, requestSha256, Digest.of(responseDigest.digest()), modelSha256,
                     promptTokens, completionTokens, screening, screeningRules, outcome);
             receipt = evidence.record(record);
+            io.tokenport.zone.operations.AccessLog.request(requestId, tenant, edgeId, jurisdiction,
+                    outcome instanceof Outcome.Refused r ? "refused:" + r.reason() : "served", bytesIn, bytesOut,
+                    promptTokens, completionTokens, departed - arrivedAtMillis, receipt.index());
         }
         return receipt;
     }

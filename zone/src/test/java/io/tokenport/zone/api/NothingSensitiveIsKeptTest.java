@@ -22,11 +22,13 @@ class NothingSensitiveIsKeptTest {
 
     @Test
     void promptCompletionAndKeyAreNotInTheDatabaseOrTheLogs() throws Exception {
-        List<String> logged = new ArrayList<>();
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.tokenport.zone.operations.JsonLogFormatter json = new io.tokenport.zone.operations.JsonLogFormatter();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord r) {
-                logged.add(r.getMessage() + " " + r.getThrown());
+                // Each record as the zone writes it in production: one JSON line with its structured fields.
+                logged.add(json.format(r));
             }
 
             @Override
@@ -67,8 +69,16 @@ class NothingSensitiveIsKeptTest {
                         .doesNotContain(completion.substring(0, 10))
                         .doesNotContain(zone.key.substring(3));
             }
+            // The access log has one structured event per request, with counts and ids only.
+            List<String> access = logged.stream().filter(l -> l.contains("\"logger\":\"io.tokenport.zone.access\""))
+                    .toList();
+            assertThat(access).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(access).anySatisfy(l -> assertThat(l).contains("\"outcome\":\"served\"")
+                    .contains("\"completion_tokens\":").contains("\"tenant\":\"" + zone.tenant.id() + "\""));
+            assertThat(access).anySatisfy(l -> assertThat(l).contains("\"outcome\":\"refused:model_not_found\""));
             for (String line : logged) {
-                assertThat(line).doesNotContain("purple tomato").doesNotContain(zone.key.substring(3));
+                assertThat(line).doesNotContain("purple tomato").doesNotContain(completion.substring(0, 10))
+                        .doesNotContain(zone.key.substring(3));
             }
         } finally {
             root.removeHandler(capture);
