@@ -85,6 +85,11 @@ final class UpCommand implements Callable<Integer> {
             description = "redis://HOST:6379 to share rate-limit counters between zone replicas (default: in this process).")
     java.net.URI redis;
 
+    @Option(names = "--egress-allow", split = ",", paramLabel = "HOST:PORT",
+            description = "Destinations the zone may connect to besides its database and Redis (upstream servers),"
+                    + " comma-separated; every other outbound connection is refused and recorded (default: none).")
+    java.util.List<String> egressAllow = java.util.List.of();
+
     /** Where defaults and prices come from; set by {@link TokenPort#commandLine}. */
     Settings settings = Settings.none();
 
@@ -122,7 +127,8 @@ final class UpCommand implements Callable<Integer> {
         Path model = modelOptions.modelFile(err);
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
-                .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"));
+                .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"))
+                .egressAllow(egressAllow.stream().map(io.tokenport.zone.egress.EgressGuard.Destination::parse).toList());
         if (threads != null) {
             config.threads(threads);
         }

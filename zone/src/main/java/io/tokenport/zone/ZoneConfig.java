@@ -1,6 +1,7 @@
 package io.tokenport.zone;
 
 import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.egress.EgressGuard;
 import io.tokenport.zone.metering.PriceBook;
 import io.tokenport.zone.storage.DatabaseLocation;
 
@@ -26,12 +27,14 @@ import java.util.Objects;
  * @param evidenceDir    where the transfer log, its signing key and checkpoints live
  * @param logOrigin      the transfer log's name (the signing key's name) when a new key is made
  * @param checkpointInterval how often a signed checkpoint of the transfer log is published
+ * @param egressAllow    destinations the zone may connect to besides its database and Redis (upstream servers)
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
                          long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, Path evidenceDir, String logOrigin,
-                         java.time.Duration checkpointInterval, URI redis) {
+                         java.time.Duration checkpointInterval, java.util.List<EgressGuard.Destination> egressAllow,
+                         URI redis) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -42,6 +45,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(evidenceDir, "evidenceDir");
+        egressAllow = java.util.List.copyOf(egressAllow);
         Objects.requireNonNull(logOrigin, "logOrigin");
         if (checkpointInterval == null || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
             throw new IllegalArgumentException("checkpointInterval must be positive, got " + checkpointInterval);
@@ -55,6 +59,18 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
         }
+    }
+
+    /** Everything the egress guard allows: the configured destinations, the database server and Redis. */
+    public java.util.List<EgressGuard.Destination> egressDestinations() {
+        java.util.List<EgressGuard.Destination> all = new java.util.ArrayList<>(egressAllow);
+        if (database instanceof DatabaseLocation.Postgres pg) {
+            all.add(new EgressGuard.Destination(pg.host(), pg.port()));
+        }
+        if (redis != null && redis.getHost() != null) {
+            all.add(new EgressGuard.Destination(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort()));
+        }
+        return all;
     }
 
     /** A builder with the defaults: loopback, any port, 1 MiB bodies, 8 running and 64 waiting requests. */
@@ -88,6 +104,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private Path evidenceDir;
         private String logOrigin = "tokenport.local/transfers";
         private java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
+        private java.util.List<EgressGuard.Destination> egressAllow = java.util.List.of();
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -172,6 +189,12 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** Destinations the zone may connect to besides its database and Redis, which are always allowed. */
+        public Builder egressAllow(java.util.List<EgressGuard.Destination> value) {
+            egressAllow = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
             if (evidenceDir == null) {
@@ -179,7 +202,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             }
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
-                    clock, evidenceDir, logOrigin, checkpointInterval, redis);
+                    clock, evidenceDir, logOrigin, checkpointInterval, egressAllow, redis);
         }
     }
 }

@@ -7,6 +7,8 @@ import io.tokenport.zone.admission.RedisRateLimiter;
 import io.tokenport.zone.api.OpenAiApi;
 import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.egress.EgressGuard;
+import io.tokenport.zone.evidence.EgressRecords;
 import io.tokenport.zone.evidence.TransferEvidence;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
@@ -29,6 +31,7 @@ import java.util.Map;
  */
 public final class ZoneServer implements AutoCloseable {
     private static final String ADMIN_SOCKET = "admin";
+    private static final System.Logger LOG = System.getLogger(ZoneServer.class.getName());
 
     private final ZoneDatabase database;
     private final ServedModel model;
@@ -37,11 +40,14 @@ public final class ZoneServer implements AutoCloseable {
     private final UsageMeter usage;
     private final RateLimiter limiter;
     private final TransferEvidence evidence;
+    private final EgressGuard egress;
     private final WebServer server;
     private final String host;
 
     private ZoneServer(ZoneDatabase database, ServedModel model, BatchScheduler scheduler, TenantDirectory tenants,
-                       UsageMeter usage, RateLimiter limiter, TransferEvidence evidence, WebServer server, String host) {
+                       UsageMeter usage, RateLimiter limiter, TransferEvidence evidence, EgressGuard egress,
+                       WebServer server, String host) {
+        this.egress = egress;
         this.limiter = limiter;
         this.evidence = evidence;
         this.host = host;
@@ -59,20 +65,29 @@ public final class ZoneServer implements AutoCloseable {
      * @throws IOException if the model file cannot be read
      */
     public static ZoneServer start(ZoneConfig config) throws IOException {
-        ZoneDatabase database = ZoneDatabase.open(config.database());
+        // Evidence first: it needs no network, and every later refusal (an egress attempt included) is recorded.
+        TransferEvidence evidence = TransferEvidence.open(config.evidenceDir(), config.logOrigin(),
+                config.checkpointInterval());
+        EgressGuard egress = new EgressGuard("zone-" + Integer.toHexString(System.identityHashCode(evidence)),
+                config.egressDestinations());
+        ZoneMetrics metrics = new ZoneMetrics();
+        egress.onRefusal(d -> {
+            metrics.egressRefused();
+            LOG.log(System.Logger.Level.WARNING, "outbound connection to " + d + " refused: not on the egress allow-list");
+            evidence.record(EgressRecords.refusal(d, config.clock().millis()));
+        });
+        ZoneDatabase database = null;
         ServedModel model = null;
         BatchScheduler scheduler = null;
         RateLimiter limiter = null;
-        TransferEvidence evidence = null;
         try {
+            database = ZoneDatabase.open(config.database(), egress);
             model = ServedModel.load(config.modelFile(), config.modelId(), config.threads(), config.clock().instant());
             scheduler = new BatchScheduler(model.model(), config.scheduler(), model.id());
             TenantDirectory tenants = new TenantDirectory(database.dataSource(), config.clock());
-            evidence = TransferEvidence.open(config.evidenceDir(), config.logOrigin(), config.checkpointInterval());
             limiter = config.redis() == null ? new LocalRateLimiter(config.clock())
-                    : new RedisRateLimiter(config.redis(), "tokenport:rate:", config.clock());
+                    : new RedisRateLimiter(config.redis(), "tokenport:rate:", config.clock(), egress);
             UsageMeter usage = new UsageMeter(database.dataSource(), config.prices(), config.clock());
-            ZoneMetrics metrics = new ZoneMetrics();
             metrics.watch(model.id(), scheduler);
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
                     limiter, metrics, evidence, config.maxBodyBytes(), config.clock());
@@ -85,7 +100,8 @@ public final class ZoneServer implements AutoCloseable {
                             .routing(operations::register))
                     .build()
                     .start();
-            return new ZoneServer(database, model, scheduler, tenants, usage, limiter, evidence, server, config.host());
+            return new ZoneServer(database, model, scheduler, tenants, usage, limiter, evidence, egress, server,
+                    config.host());
         } catch (IOException | RuntimeException | Error e) {
             if (scheduler != null) {
                 scheduler.close();
@@ -96,10 +112,11 @@ public final class ZoneServer implements AutoCloseable {
             if (limiter instanceof AutoCloseable c) {
                 closeQuietly(c);
             }
-            if (evidence != null) {
-                closeQuietly(evidence);
+            if (database != null) {
+                database.close();
             }
-            database.close();
+            closeQuietly(evidence);
+            egress.unregister();
             throw e;
         }
     }
@@ -156,8 +173,14 @@ public final class ZoneServer implements AutoCloseable {
         if (limiter instanceof AutoCloseable c) {
             closeQuietly(c);
         }
-        closeQuietly(evidence);
         database.close();
+        closeQuietly(evidence);
+        egress.unregister();
+    }
+
+    /** The zone's one way out. */
+    public EgressGuard egress() {
+        return egress;
     }
 
     /** The transfer log, its checkpoints and receipts. */

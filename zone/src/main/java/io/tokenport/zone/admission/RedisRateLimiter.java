@@ -1,7 +1,11 @@
 package io.tokenport.zone.admission;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import io.tokenport.zone.egress.EgressGuard;
+import io.tokenport.zone.egress.GuardedRedisSockets;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
@@ -46,6 +50,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * @throws IllegalArgumentException for a URI that is not a redis:// one
      */
     public RedisRateLimiter(URI uri, String prefix, InstantSource clock) {
+        this(uri, prefix, clock, null);
+    }
+
+    /**
+     * Connects to the Redis server at {@code uri} through {@code egress} (null: directly).
+     *
+     * @throws IllegalArgumentException for a URI that is not a redis:// one
+     */
+    public RedisRateLimiter(URI uri, String prefix, InstantSource clock, EgressGuard egress) {
         if (uri.getScheme() == null || !(uri.getScheme().equals("redis") || uri.getScheme().equals("rediss"))
                 || uri.getHost() == null) {
             throw new IllegalArgumentException("Redis must be given as redis://HOST:PORT, got \"" + uri + "\"");
@@ -82,7 +95,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         pool.setMaxTotal(32);
         pool.setMaxIdle(32);
         pool.setMaxWait(Duration.ofSeconds(2));
-        this.redis = RedisClient.builder().hostAndPort(address).clientConfig(config.build()).poolConfig(pool).build();
+        DefaultJedisClientConfig clientConfig = config.build();
+        this.redis = egress == null
+                ? RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).poolConfig(pool).build()
+                : RedisClient.builder().connectionProvider(new PooledConnectionProvider(
+                        new ConnectionFactory(new GuardedRedisSockets(egress, address, clientConfig), clientConfig), pool))
+                        .build();
     }
 
     @Override

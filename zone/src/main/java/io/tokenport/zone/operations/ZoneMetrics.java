@@ -58,6 +58,12 @@ public final class ZoneMetrics {
                 .tag("status", Integer.toString(status)).register(registry).increment();
     }
 
+    /** Counts an outbound connection the egress guard refused. */
+    public void egressRefused() {
+        Counter.builder("tokenport.egress.refused").description("Outbound connections refused by the egress allow-list")
+                .register(registry).increment();
+    }
+
     private Timer latency(String name, String description) {
         return Timer.builder(name).description(description).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))

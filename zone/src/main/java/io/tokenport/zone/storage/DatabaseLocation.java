@@ -33,10 +33,12 @@ public sealed interface DatabaseLocation {
      * A PostgreSQL database.
      *
      * @param jdbcUrl  {@code jdbc:postgresql://host:port/database?params}, without credentials
+     * @param host     the server's host name or address (what the egress allow-list holds)
+     * @param port     the server's port
      * @param user     the user, or null for the driver's default
      * @param password the password, or null
      */
-    record Postgres(String jdbcUrl, String user, String password) implements DatabaseLocation {
+    record Postgres(String jdbcUrl, String host, int port, String user, String password) implements DatabaseLocation {
         public Postgres {
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         }
@@ -107,7 +109,8 @@ public sealed interface DatabaseLocation {
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return new Postgres("jdbc:postgresql://" + hostPart + ":" + port + path + query, user, password);
+        return new Postgres("jdbc:postgresql://" + hostPart + ":" + port + path + query, host.replaceAll("^\\[|]$", ""),
+                port, user, password);
     }
 
     private static String decode(String s) {

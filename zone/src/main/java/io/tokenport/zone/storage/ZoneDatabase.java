@@ -2,6 +2,8 @@ package io.tokenport.zone.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tokenport.zone.egress.EgressGuard;
+import io.tokenport.zone.egress.GuardedSocketFactory;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
@@ -27,9 +29,18 @@ public final class ZoneDatabase implements AutoCloseable {
      * @throws DatabaseException if it cannot be reached, opened or migrated
      */
     public static ZoneDatabase open(DatabaseLocation location) {
+        return open(location, null);
+    }
+
+    /**
+     * Opens the database at {@code location}, connecting through {@code egress} (null: directly), and migrates it.
+     *
+     * @throws DatabaseException if it cannot be reached, opened or migrated
+     */
+    public static ZoneDatabase open(DatabaseLocation location, EgressGuard egress) {
         return switch (location) {
             case DatabaseLocation.Sqlite sqlite -> openSqlite(sqlite.file());
-            case DatabaseLocation.Postgres pg -> openPostgres(pg);
+            case DatabaseLocation.Postgres pg -> openPostgres(pg, egress);
         };
     }
 
@@ -38,8 +49,13 @@ public final class ZoneDatabase implements AutoCloseable {
      *
      * @throws DatabaseException if the server cannot be reached or the database not migrated
      */
-    public static ZoneDatabase openPostgres(DatabaseLocation.Postgres pg) {
+    public static ZoneDatabase openPostgres(DatabaseLocation.Postgres pg, EgressGuard egress) {
         HikariConfig config = new HikariConfig();
+        if (egress != null) {
+            // The driver makes its sockets with this factory, found by class name; the argument names the guard.
+            config.addDataSourceProperty("socketFactory", GuardedSocketFactory.class.getName());
+            config.addDataSourceProperty("socketFactoryArg", egress.name());
+        }
         config.setJdbcUrl(pg.jdbcUrl());
         if (pg.user() != null) {
             config.setUsername(pg.user());
