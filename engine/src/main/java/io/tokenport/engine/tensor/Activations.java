@@ -32,12 +32,20 @@ final class Activations {
     /** {@code sum[b * cols / 32 + k] = scale * sum of the block's q}. */
     float[] sum = new float[0];
 
-    /** Makes this the input {@code x} (n rows) of a matmul with {@code w}. */
+    /** Makes this the input {@code x} (n rows) of a matmul with {@code w}, on the path chosen by n. */
     void prepare(FloatTensor w, float[] x, int n) {
+        prepare(w, x, n, n <= FloatTensor.DECODE_MAX);
+    }
+
+    /**
+     * Makes this the input {@code x} (n rows) of a matmul with {@code w}: on the integer path if
+     * {@code integerPath} and {@code w}'s type has one, else on the float path.
+     */
+    void prepare(FloatTensor w, float[] x, int n, boolean integerPath) {
         this.n = n;
         this.cols = w.cols();
         this.x = x;
-        this.quantized = w.quantizesInput(n);
+        this.quantized = integerPath && w.quantizesInput();
         if (quantized) {
             quantize(x, n, w.cols());
         }

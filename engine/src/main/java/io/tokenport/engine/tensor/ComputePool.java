@@ -74,16 +74,25 @@ public final class ComputePool implements AutoCloseable {
 
     /** {@code out[b * w.rows() + r] = dot(w row r, x[b * w.cols() ..])} for all rows and {@code b < n}. */
     public void matmul(FloatTensor w, float[] x, int n, float[] out) {
+        matmul(w, x, n, out, n <= FloatTensor.DECODE_MAX);
+    }
+
+    /**
+     * {@code out = w x} for {@code n} input rows on a chosen path: the integer one (where {@code w}'s type has
+     * one) when {@code integerPath}, else the float one; see {@link FloatTensor#matmul(float[], int, float[], int,
+     * int, boolean)}.
+     */
+    public void matmul(FloatTensor w, float[] x, int n, float[] out, boolean integerPath) {
         w.checkMatmul(x, n, out);
         int rows = w.rows();
         if (nested() || (long) rows * w.cols() * n < INLINE_WORK || threads == 1) {
             if (nested()) {
-                w.matmul(x, n, out, 0, rows);
+                w.matmul(x, n, out, 0, rows, integerPath);
                 return;
             }
             lock.lock();
             try {
-                input.prepare(w, x, n);
+                input.prepare(w, x, n, integerPath);
                 w.matmulRows(input, out, 0, rows, scratch[0]);
             } finally {
                 lock.unlock();
@@ -92,7 +101,7 @@ public final class ComputePool implements AutoCloseable {
         }
         lock.lock();
         try {
-            input.prepare(w, x, n);
+            input.prepare(w, x, n, integerPath);
             this.tensor = w;
             this.out = out;
             int chunkRows = Math.max(1, (rows + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));

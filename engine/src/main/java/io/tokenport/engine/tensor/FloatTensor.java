@@ -145,12 +145,22 @@ public abstract sealed class FloatTensor
      * prepares the input once per call and reuses per-thread scratch.
      */
     public final void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd) {
+        matmul(x, n, out, rowStart, rowEnd, n <= DECODE_MAX);
+    }
+
+    /**
+     * Rows {@code rowStart <= r < rowEnd} of the product on a chosen path: the integer one (if this type has
+     * one) when {@code integerPath}, else the float one. Each path gives every input row the same result whatever
+     * {@code n}, so a caller that picks the path per input row (not per call) makes results independent of what
+     * else is in the batch.
+     */
+    public final void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd, boolean integerPath) {
         checkMatmul(x, n, out);
         if (rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
             throw new IndexOutOfBoundsException("rows " + rowStart + ".." + rowEnd + " of " + rows);
         }
         Activations in = new Activations();
-        in.prepare(this, x, n);
+        in.prepare(this, x, n, integerPath);
         matmulRows(in, out, rowStart, rowEnd, new Scratch());
     }
 
@@ -203,14 +213,6 @@ public abstract sealed class FloatTensor
             decodeFloatRow(r, scratch, w, 0);
             FloatGemm.oneRow(w, in.x, n, cols, out, rows, r);
         }
-    }
-
-    /**
-     * Whether a matmul over {@code n} input rows wants its input as 8-bit blocks (see the class comment): quantized
-     * types up to {@link #DECODE_MAX} input rows (decoding, batched decoding), the float path above (prefill).
-     */
-    final boolean quantizesInput(int n) {
-        return n <= DECODE_MAX && quantizesInput();
     }
 
     /** Row {@code row} as floats into {@code dst[off ..+cols)}, vectorized (may use {@code scratch}). */

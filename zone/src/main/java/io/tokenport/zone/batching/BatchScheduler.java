@@ -264,13 +264,17 @@ public final class BatchScheduler implements AutoCloseable {
                 sequences++;
             }
         }
-        int budget = settings.prefillTokensPerStep();
+        // Prompts go in whole chunks cut at multiples of prefillTokensPerStep, never in pieces that depend on what
+        // else is running: each token then takes the same matmul path as when its request runs alone, so a
+        // request's output does not depend on the load (greedy and seeded sampling repeat exactly).
+        int chunk = settings.prefillTokensPerStep();
+        int budget = chunk;
         for (Slot slot : active) {
-            if (budget == 0) {
-                break;
-            }
             if (!slot.decoding()) {
-                int n = Math.min(budget, slot.prompt.length - slot.prefilled);
+                int n = Math.min(chunk, slot.prompt.length - slot.prefilled);
+                if (n > budget) {
+                    continue;
+                }
                 int last = slot.prompt.length - 1;
                 for (int i = slot.prefilled; i < slot.prefilled + n; i++) {
                     batch.add(slot.generation.sequence(), slot.prompt[i], i == last ? slot.logits : null);
