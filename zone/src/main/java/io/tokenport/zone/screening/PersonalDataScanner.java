@@ -9,13 +9,13 @@ package io.tokenport.zone.screening;
  * must be a whole word: a number inside a longer digit run, or glued to Latin letters as in a hash, a file name or a
  * tracking number, is not one; everything else (punctuation, spaces, CJK characters, kana, Hangul, Arabic letters)
  * is a boundary. Words of digits separated by single spaces or hyphens form a <em>sequence</em> such as
- * {@code +86 138-1234-5678} or {@code 6222 0212 3456 7890}. A sequence is read left to right: at each word the
- * longest run of words that forms a known writing (one word, 3-4-4, 86 then 3-4-4 or 11 digits, 6-8-4, 6-4-4-4,
- * groups of four) and passes its checks is counted and skipped. A sequence led by {@code +} is an international
- * number: it holds a mainland mobile number only right after the country code 86.
+ * {@code +86 138-1234-5678} or {@code 6222 0212 3456 7890}. A whole sequence that is a known writing (3-4-4, 86
+ * then 3-4-4 or 11 digits, 6-8-4, 6-4-4-4, groups of four) and passes its checks is one finding; otherwise each of
+ * its words is tried alone. A sequence led by {@code +} is an international number: it holds a mainland mobile
+ * number only right after the country code 86.
  *
  * <p>Work per character is constant (words longer than 19 characters are only counted, never stored, and a sequence
- * is cut after eight words), so the scan is linear in the text length and allocates nothing. One instance serves
+ * is settled word by word after eight words), so the scan is linear in the text length and allocates nothing. One instance serves
  * one thread.
  */
 final class PersonalDataScanner {
@@ -47,6 +47,8 @@ final class PersonalDataScanner {
     private int seqChars;
     private int seqEnd;
     private boolean seqPlus;
+    /** The sequence went on past MAX_GROUPS words: no grouped writing spans it, its words count alone. */
+    private boolean seqTooLong;
 
     private int[] counts;
     private int todayYmd;
@@ -61,6 +63,7 @@ final class PersonalDataScanner {
         groups = 0;
         seqChars = 0;
         seqEnd = -1;
+        seqTooLong = false;
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -113,20 +116,22 @@ final class PersonalDataScanner {
                     groupKind[0] = OTHER;
                     groups = 1;
                     seqPlus = false;
+                    seqTooLong = false;
                     match(0, 1);
                     groups = 0;
                 }
                 continue;
             }
             if (continues && groups == MAX_GROUPS) {
-                // Too long a sequence for any writing to span it: settle what we have, go on with a fresh one.
+                // Too long a sequence for any writing to span it: settle its words, keep going word by word.
                 System.arraycopy(seq, base, seq, MAX_GROUPS * WORD_CAP, Math.min(len, WORD_CAP));
+                seqTooLong = true;
                 closeSequence();
                 System.arraycopy(seq, MAX_GROUPS * WORD_CAP, seq, 0, Math.min(len, WORD_CAP));
                 base = 0;
-                seqPlus = false;
             } else if (!continues) {
                 seqPlus = start > 0 && TextFolding.fold(text.charAt(start - 1)) == '+';
+                seqTooLong = false;
             }
             groupStart[groups] = base;
             groupLen[groups] = len;
@@ -139,15 +144,17 @@ final class PersonalDataScanner {
         this.counts = null;
     }
 
-    /** Counts the findings in the current sequence, longest writing first at each word, and empties it. */
+    /**
+     * Counts the findings in the current sequence and empties it: the whole sequence as one grouped writing, or
+     * else each word alone. A grouped writing is never taken out of a longer sequence, for the same reason a number
+     * is never taken out of a longer digit run: {@code 6212 7427 2960 9592 970} is a 19-digit number (valid or
+     * not), not a 16-digit card followed by 970.
+     */
     private void closeSequence() {
-        int s = 0;
-        while (s < groups) {
-            int e = groups;
-            while (e > s && !match(s, e)) {
-                e--;
+        if (groups < 2 || seqTooLong || !match(0, groups)) {
+            for (int g = 0; g < groups; g++) {
+                match(g, g + 1);
             }
-            s = e > s ? e : s + 1;
         }
         groups = 0;
         seqChars = 0;
@@ -173,7 +180,7 @@ final class PersonalDataScanner {
         }
         int lastKind = groupKind[e - 1];
         boolean allDigits = lastKind == DIGITS;
-        // After "+": only the country code 86 at the very start makes a mainland mobile number.
+        // After "+": only the country code 86 right after it makes a mainland mobile number.
         boolean mobileAllowed = !seqPlus;
         boolean countryCodeAllowed = !seqPlus || s == 0;
         if (k == 1) {
