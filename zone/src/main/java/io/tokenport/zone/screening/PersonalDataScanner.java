@@ -107,9 +107,9 @@ final class PersonalDataScanner {
                     : digits == len - 1 && len > 1 && (last == 'X' || last == 'x') ? DIGITS_X
                     : OTHER;
             if (kind == OTHER) {
-                // Not part of any writing in groups: ends the sequence and stands alone.
+                // Not part of any writing in groups: ends the sequence and stands alone (only a credit code can).
                 closeSequence();
-                if (len <= WORD_CAP) {
+                if (len == CreditCode.LENGTH) {
                     System.arraycopy(seq, base, seq, 0, len);
                     groupStart[0] = 0;
                     groupLen[0] = len;

@@ -45,7 +45,7 @@ public final class PersonalDataScreener {
             scanner.scan(text, today, counts);
             counts[PersonalDataKind.OPERATOR_TERM.ordinal()] += terms.count(text);
             if (!patterns.isEmpty()) {
-                CharSequence folded = TextFolding.folded(text);
+                String folded = TextFolding.foldAll(text);
                 for (OperatorPattern p : patterns) {
                     counts[PersonalDataKind.OPERATOR_PATTERN.ordinal()] += p.count(folded);
                 }

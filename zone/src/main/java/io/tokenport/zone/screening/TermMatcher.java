@@ -13,6 +13,15 @@ import java.util.List;
  * <p>The automaton is immutable after construction and shared by all threads.
  */
 final class TermMatcher {
+    /** {@link #normalise} of every UTF-16 unit, built before any matcher. */
+    private static final char[] LOWER = new char[Character.MAX_VALUE + 1];
+
+    static {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            LOWER[c] = Character.toLowerCase(TextFolding.fold((char) c));
+        }
+    }
+
     private static final TermMatcher EMPTY = new TermMatcher(List.of());
 
     // Node i's outgoing edges: labels[i] sorted, targets[i] parallel to it.
@@ -21,6 +30,8 @@ final class TermMatcher {
     private final int[] failure;
     /** How many terms end at node i, counting those reached through failure links. */
     private final int[] matches;
+    /** Bit c is set when some term starts with character c: text outside a match skips the trie in one test. */
+    private final long[] startsTerm = new long[(Character.MAX_VALUE + 1) / 64];
 
     private TermMatcher(List<String> terms) {
         List<StringBuilder> edgeLabels = new ArrayList<>();
@@ -65,6 +76,9 @@ final class TermMatcher {
                 targets[i][k] = edgeTargets.get(i).get(order[k]);
             }
         }
+        for (char c : labels[0]) {
+            startsTerm[c >>> 6] |= 1L << c;
+        }
         failure = new int[n];
         matches = new int[n];
         for (int i = 0; i < n; i++) {
@@ -105,6 +119,9 @@ final class TermMatcher {
         int node = 0;
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = normalise(text.charAt(i));
+            if (node == 0 && (startsTerm[c >>> 6] & (1L << c)) == 0) {
+                continue;
+            }
             int next;
             while ((next = edge(node, c)) < 0 && node != 0) {
                 node = failure[node];
@@ -122,6 +139,7 @@ final class TermMatcher {
 
     /** How terms and text are compared: folded, then lower case (per character, locale independent). */
     static char normalise(char c) {
-        return Character.toLowerCase(TextFolding.fold(c));
+        return LOWER[c];
     }
+
 }
