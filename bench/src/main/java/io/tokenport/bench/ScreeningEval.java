@@ -122,7 +122,10 @@ final class ScreeningEval implements Callable<Integer> {
     }
 
     private static String percent(long part, long whole) {
-        return whole == 0 ? "n/a" : String.format(Locale.ROOT, part * 1000 < whole ? "%.3f%%" : "%.2f%%", 100.0 * part / whole);
+        if (whole == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, part * 1000 < whole ? "%.3f%%" : "%.2f%%", 100.0 * part / whole);
     }
 
     /** How often random strings of each candidate shape, alone in a sentence, are taken for personal data. */

@@ -15,8 +15,8 @@ package io.tokenport.zone.screening;
  * number only right after the country code 86.
  *
  * <p>Work per character is constant (words longer than 19 characters are only counted, never stored, and a sequence
- * is settled word by word after eight words), so the scan is linear in the text length and allocates nothing. One instance serves
- * one thread.
+ * is settled word by word after eight words), so the scan is linear in the text length and allocates nothing.
+ * One instance serves one thread.
  */
 final class PersonalDataScanner {
     private static final int WORD_CAP = 19;

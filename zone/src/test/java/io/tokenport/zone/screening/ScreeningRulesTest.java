@@ -43,7 +43,8 @@ class ScreeningRulesTest {
     @Test
     void hashIgnoresLayoutOrderAndTermCaseButNotContent() {
         String base = ScreeningRules.parse("""
-                {"version": "v1", "patterns": [{"name": "a", "regex": "A-[0-9]{4}"}, {"name": "b", "regex": "B[0-9]{3}"}],
+                {"version": "v1",
+                 "patterns": [{"name": "a", "regex": "A-[0-9]{4}"}, {"name": "b", "regex": "B[0-9]{3}"}],
                  "terms": ["alpha", "Beta"]}""").hash();
         String reordered = ScreeningRules.parse("""
                 {
@@ -53,13 +54,16 @@ class ScreeningRulesTest {
                 }""").hash();
         assertThat(reordered).isEqualTo(base);
         assertThat(ScreeningRules.parse("""
-                {"version": "v2", "patterns": [{"name": "a", "regex": "A-[0-9]{4}"}, {"name": "b", "regex": "B[0-9]{3}"}],
+                {"version": "v2",
+                 "patterns": [{"name": "a", "regex": "A-[0-9]{4}"}, {"name": "b", "regex": "B[0-9]{3}"}],
                  "terms": ["alpha", "Beta"]}""").hash()).as("version").isNotEqualTo(base);
         assertThat(ScreeningRules.parse("""
-                {"version": "v1", "patterns": [{"name": "a", "regex": "A-[0-9]{5}"}, {"name": "b", "regex": "B[0-9]{3}"}],
+                {"version": "v1",
+                 "patterns": [{"name": "a", "regex": "A-[0-9]{5}"}, {"name": "b", "regex": "B[0-9]{3}"}],
                  "terms": ["alpha", "Beta"]}""").hash()).as("regex").isNotEqualTo(base);
         assertThat(ScreeningRules.parse("""
-                {"version": "v1", "patterns": [{"name": "a", "regex": "A-[0-9]{4}"}, {"name": "b", "regex": "B[0-9]{3}"}],
+                {"version": "v1",
+                 "patterns": [{"name": "a", "regex": "A-[0-9]{4}"}, {"name": "b", "regex": "B[0-9]{3}"}],
                  "terms": ["alpha", "Bet"]}""").hash()).as("term").isNotEqualTo(base);
         // Length prefixes: moving a character from one term to the next changes the hash.
         assertThat(ScreeningRules.of("v", List.of(), List.of("ab", "c")).hash())

@@ -40,28 +40,29 @@ public final class LabelledCorpus {
             new Category("two-mobiles", 4, c -> new Item(c.numbers.mobile()
                     + new String[] {"、", ", ", "/", " 或 "}[c.random.nextInt(4)] + c.numbers.mobile(),
                     Map.of(PersonalDataKind.MOBILE, 2))),
-            // Lookalikes of each kind
-            new Category("id-bad-check", 4, c -> c.negative(() -> c.numbers.residentIdBadCheck())),
-            new Category("id-bad-birth-date", 4, c -> c.negative(() -> c.numbers.residentIdBadDate())),
-            new Category("id-bad-area", 4, c -> c.negative(() -> c.numbers.residentIdBadArea())),
-            new Category("id-in-longer-digit-run", 3, c -> c.negative(() -> c.longerRun(c.numbers.residentId()))),
-            new Category("credit-code-bad-check", 3, c -> c.negative(() -> c.numbers.creditCodeBadCheck())),
-            new Category("credit-code-bad-organisation-check", 2,
-                    c -> c.negative(() -> c.numbers.creditCodeBadOrganisationCheck())),
-            new Category("mobile-bad-prefix", 3, c -> c.negative(() -> c.numbers.mobileBadPrefix())),
-            new Category("mobile-in-longer-digit-run", 3, c -> c.negative(() -> c.longerRun(c.numbers.mobile()))),
-            new Category("mobile-glued-to-letters", 3, c -> c.negative(() -> c.glued(c.numbers.mobile()))),
-            new Category("card-bad-luhn", 3, c -> c.negative(() -> c.writeCard(c.numbers.cardBadLuhn()))),
-            new Category("card-foreign-scheme", 2, c -> c.negative(() -> c.numbers.foreignSchemeCard())),
-            new Category("card-as-decimal-fraction", 1, c -> c.negative(() -> "0." + c.numbers.card())),
+            // Lookalikes of each kind, built invalid in one way
+            lookalike("id-bad-check", 4, PersonalDataKind.RESIDENT_ID, c -> c.numbers.residentIdBadCheck()),
+            lookalike("id-bad-birth-date", 4, PersonalDataKind.RESIDENT_ID, c -> c.numbers.residentIdBadDate()),
+            lookalike("id-bad-area", 4, PersonalDataKind.RESIDENT_ID, c -> c.numbers.residentIdBadArea()),
+            lookalike("credit-code-bad-check", 3, PersonalDataKind.CREDIT_CODE, c -> c.numbers.creditCodeBadCheck()),
+            lookalike("credit-code-bad-organisation-check", 2, PersonalDataKind.CREDIT_CODE,
+                    c -> c.numbers.creditCodeBadOrganisationCheck()),
+            lookalike("mobile-bad-prefix", 3, PersonalDataKind.MOBILE, c -> c.numbers.mobileBadPrefix()),
+            lookalike("card-bad-luhn", 3, PersonalDataKind.BANK_CARD, c -> c.writeCard(c.numbers.cardBadLuhn())),
+            lookalike("card-foreign-scheme", 2, PersonalDataKind.BANK_CARD, c -> c.numbers.foreignSchemeCard()),
+            // Valid numbers in places where they are not one
+            lookalike("id-in-longer-digit-run", 3, null, c -> c.longerRun(c.numbers.residentId())),
+            lookalike("mobile-in-longer-digit-run", 3, null, c -> c.longerRun(c.numbers.mobile())),
+            lookalike("mobile-glued-to-letters", 3, null, c -> c.glued(c.numbers.mobile())),
+            lookalike("card-as-decimal-fraction", 1, null, c -> "0." + c.numbers.card()),
             // Numbers from other contexts
-            new Category("foreign-phone", 5, c -> c.negative(() -> c.foreignPhone())),
-            new Category("isbn", 3, c -> c.negative(() -> c.isbn())),
-            new Category("order-number", 3, c -> c.negative(() -> c.orderNumber())),
-            new Category("timestamp", 3, c -> c.negative(() -> c.timestamp())),
-            new Category("tracking-number", 3, c -> c.negative(() -> c.trackingNumber())),
-            new Category("random-digits", 3, c -> c.negative(() -> c.randomDigits())),
-            new Category("hex-identifier", 2, c -> c.negative(() -> c.hexIdentifier())));
+            lookalike("foreign-phone", 5, null, LabelledCorpus::foreignPhone),
+            lookalike("isbn", 3, null, LabelledCorpus::isbn),
+            lookalike("order-number", 3, null, LabelledCorpus::orderNumber),
+            lookalike("timestamp", 3, null, LabelledCorpus::timestamp),
+            lookalike("tracking-number", 3, null, LabelledCorpus::trackingNumber),
+            lookalike("random-digits", 3, null, LabelledCorpus::randomDigits),
+            lookalike("hex-identifier", 2, null, LabelledCorpus::hexIdentifier));
     private static final int TOTAL_WEIGHT = CATEGORIES.stream().mapToInt(Category::weight).sum();
 
     private final Random random;
@@ -73,6 +74,12 @@ public final class LabelledCorpus {
         this.random = new Random(seed);
         this.numbers = new Numbers(random, today);
         this.prose = new Prose(random);
+    }
+
+    /** A negative category; see {@link #negative} for {@code defective}. */
+    private static Category lookalike(String name, int weight, PersonalDataKind defective,
+            Function<LabelledCorpus, String> maker) {
+        return new Category(name, weight, c -> c.negative(() -> maker.apply(c), defective));
     }
 
     /** The category names, in the order the generator lists them. */
@@ -106,11 +113,14 @@ public final class LabelledCorpus {
         return new Item(text, Map.of(kind, 1));
     }
 
-    /** A lookalike from {@code maker}, drawn again while its defect happens to leave another valid form. */
-    private Item negative(Supplier<String> maker) {
+    /**
+     * A lookalike from {@code maker}, drawn again while it happens to be a valid form of another kind than
+     * {@code defective}, the kind it was built invalid for (null for numbers from other contexts).
+     */
+    private Item negative(Supplier<String> maker, PersonalDataKind defective) {
         while (true) {
             String text = maker.get();
-            if (!numbers.acceptedAlone(text)) {
+            if (!numbers.acceptedAlone(text, defective)) {
                 return new Item(text, NONE);
             }
         }
@@ -200,7 +210,8 @@ public final class LabelledCorpus {
         String isbn = numbers.isbn13();
         return switch (random.nextInt(3)) {
             case 0 -> "ISBN " + isbn;
-            case 1 -> "ISBN " + isbn.substring(0, 3) + "-" + isbn.charAt(3) + "-" + isbn.substring(4, 7) + "-" + isbn.substring(7, 12)
+            case 1 -> "ISBN " + isbn.substring(0, 3) + "-" + isbn.charAt(3) + "-" + isbn.substring(4, 7) + "-"
+                    + isbn.substring(7, 12)
                     + "-" + isbn.substring(12);
             default -> "ISBN-13: " + isbn;
         };

@@ -3,6 +3,7 @@ package io.tokenport.zone.screening.corpus;
 import io.tokenport.zone.screening.BankCardNumber;
 import io.tokenport.zone.screening.CreditCode;
 import io.tokenport.zone.screening.MobileNumber;
+import io.tokenport.zone.screening.PersonalDataKind;
 import io.tokenport.zone.screening.ResidentIdNumber;
 
 import java.time.LocalDate;
@@ -83,7 +84,8 @@ final class Numbers {
             case 3 -> (1950 + random.nextInt(60)) + "0230";
             case 4 -> (random.nextBoolean() ? "1900" : "2023") + "0229";
             case 5 -> ymd(today.plusDays(1 + random.nextInt(3650)));
-            default -> (1850 + random.nextInt(50)) + twoDigits(1 + random.nextInt(12)) + twoDigits(1 + random.nextInt(28));
+            default -> (1850 + random.nextInt(50)) + twoDigits(1 + random.nextInt(12))
+                    + twoDigits(1 + random.nextInt(28));
         };
         return withIdCheck(mainlandArea() + date + digits(3));
     }
@@ -201,11 +203,18 @@ final class Numbers {
         return payload + (10 - sum % 10) % 10;
     }
 
-    /** Whether {@code s}, as one word, is one of the accepted forms; lookalikes that are get drawn again. */
-    boolean acceptedAlone(String s) {
-        return ResidentIdNumber.isValid(s, today) || CreditCode.isValid(s) || BankCardNumber.isValid(s)
-                || MobileNumber.isValid(s)
-                || (s.length() == 13 && s.startsWith("86") && MobileNumber.isValid(s.substring(2)))
-                || (s.length() == 15 && s.startsWith("0086") && MobileNumber.isValid(s.substring(4)));
+    /**
+     * Whether {@code s}, as one word, is an accepted form of a kind other than {@code defective} (the kind whose
+     * defect the lookalike was built with, null for none); lookalikes that are get drawn again. The defective
+     * kind is not asked: its invalidity comes from construction, so a validator that wrongly accepted it would be
+     * caught by the corpus instead of silently steering the generator.
+     */
+    boolean acceptedAlone(String s, PersonalDataKind defective) {
+        return (defective != PersonalDataKind.RESIDENT_ID && ResidentIdNumber.isValid(s, today))
+                || (defective != PersonalDataKind.CREDIT_CODE && CreditCode.isValid(s))
+                || (defective != PersonalDataKind.BANK_CARD && BankCardNumber.isValid(s))
+                || (defective != PersonalDataKind.MOBILE && (MobileNumber.isValid(s)
+                        || (s.length() == 13 && s.startsWith("86") && MobileNumber.isValid(s.substring(2)))
+                        || (s.length() == 15 && s.startsWith("0086") && MobileNumber.isValid(s.substring(4)))));
     }
 }
