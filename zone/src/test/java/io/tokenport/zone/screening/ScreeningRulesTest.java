@@ -138,6 +138,18 @@ class ScreeningRulesTest {
     }
 
     @Test
+    void aPatternThatBacktracksPastItsBudgetCountsAsAMatch() {
+        // Passes the syntactic check (no quantifier inside the repeated group) yet backtracks exponentially on a run
+        // of a's without a b (2 million ways to split 32 a's): the read budget stops it and the gate fails closed.
+        OperatorPattern slow = OperatorPattern.of("slow", "(a|aa){1,60}b", "patterns[0]");
+        PersonalDataScreener screener = new PersonalDataScreener(ScreeningRules.of("1", List.of(slow), List.of()),
+                CLOCK);
+        assertThat(screener.screen("x" + "a".repeat(32) + "x").findings()).isEqualTo(Map.of(OPERATOR_PATTERN, 1));
+        assertThat(screener.screen("aab aab").findings()).isEqualTo(Map.of(OPERATOR_PATTERN, 2));
+        assertThat(screener.screen("no match here").clean()).isTrue();
+    }
+
+    @Test
     void aRulesFileIsLoadedAndErrorsNameIt(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("rules.json");
         Files.writeString(file, RULES, StandardCharsets.UTF_8);
