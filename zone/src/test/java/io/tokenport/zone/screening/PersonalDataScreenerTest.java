@@ -121,8 +121,11 @@ class PersonalDataScreenerTest {
         assertClean("card 6222 0212 3456 7894 123 please");
         assertClean("ref 2024 138 1234 5678 end");
         assertClean("1 2 3 4 5 6 7 8 138 1234 5678");
-        // A whole word keeps its own boundaries inside a sequence.
+        // A whole word keeps its own boundaries inside a sequence, also past the eighth word.
         assertFound("2024 " + MOBILE_NUMBER + " 1", MOBILE);
+        assertFound("1 2 3 4 5 6 7 8 9 10 " + MOBILE_NUMBER + " 11 12", MOBILE);
+        assertFound("1-2-3-4-5-6-7-8-9-" + ID, RESIDENT_ID);
+        assertClean("+1 2 3 4 5 6 7 8 9 10 " + MOBILE_NUMBER);
     }
 
     @Test
