@@ -19,6 +19,7 @@ public final class PersonalDataScreener {
     private final ScreeningRules rules;
     private final Clock clock;
 
+    /** A screener for {@code rules}; {@code clock} says what today is, for birth dates. */
     public PersonalDataScreener(ScreeningRules rules, Clock clock) {
         this.rules = rules;
         this.clock = clock;

@@ -4,10 +4,12 @@ package io.tokenport.zone.screening;
 public final class ScreeningRulesException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error with a message naming the entry and what to fix. */
     public ScreeningRulesException(String message) {
         super(message);
     }
 
+    /** The same, with the underlying cause (an I/O error, or an error from parsing the file's contents). */
     public ScreeningRulesException(String message, Throwable cause) {
         super(message, cause);
     }
