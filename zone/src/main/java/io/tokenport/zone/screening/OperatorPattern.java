@@ -13,14 +13,37 @@ import java.util.regex.Pattern;
  * A run that exceeds the budget counts as a match: the gate fails closed rather than waving a request through or
  * stalling the zone, and a pattern that does this in practice should be rewritten.
  *
- * @param name    a unique, non-blank name such as {@code employee-number}
- * @param regex   the expression as written in the rules file
- * @param compiled the compiled expression
+ * <p>A class rather than a record so that the only way in is {@link #of}, through those checks.
  */
-public record OperatorPattern(String name, String regex, Pattern compiled) {
+public final class OperatorPattern {
     /** Characters a run may read per character of text before it counts as a match. */
     public static final int READS_PER_CHAR = 256;
     private static final long MIN_READS = 100_000;
+
+    private final String name;
+    private final String regex;
+    private final Pattern compiled;
+
+    private OperatorPattern(String name, String regex, Pattern compiled) {
+        this.name = name;
+        this.regex = regex;
+        this.compiled = compiled;
+    }
+
+    /** The pattern's unique name, such as {@code employee-number}: what logs and metrics may show. */
+    public String name() {
+        return name;
+    }
+
+    /** The expression as written in the rules file. */
+    public String regex() {
+        return regex;
+    }
+
+    @Override
+    public String toString() {
+        return "OperatorPattern[" + name + ": " + regex + "]";
+    }
 
     /** Compiles and vets {@code regex}; {@code where} names it in errors, e.g. "patterns[2]". */
     public static OperatorPattern of(String name, String regex, String where) {
