@@ -90,6 +90,11 @@ final class UpCommand implements Callable<Integer> {
                     + " comma-separated; every other outbound connection is refused and recorded (default: none).")
     java.util.List<String> egressAllow = java.util.List.of();
 
+    @Option(names = "--screening-rules", paramLabel = "FILE",
+            description = "The operator's screening rules (JSON: version, regex patterns, terms) on top of the built-in"
+                    + " detectors for PRC resident ids, credit codes, mobile numbers and UnionPay cards (default: none).")
+    Path screeningRules;
+
     /** Where defaults and prices come from; set by {@link TokenPort#commandLine}. */
     Settings settings = Settings.none();
 
@@ -128,6 +133,7 @@ final class UpCommand implements Callable<Integer> {
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
                 .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"))
+                .screeningRules(screeningRules)
                 .egressAllow(egressAllow.stream().map(io.tokenport.zone.egress.EgressGuard.Destination::parse).toList());
         if (threads != null) {
             config.threads(threads);

@@ -31,6 +31,8 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
         return switch (e) {
             case NoSuchFileException n -> "file not found: " + n.getFile() + (n.getReason() == null ? "" : " (" + n.getReason() + ")");
             case io.tokenport.audit.AuditException a -> a.getMessage();
+            case io.tokenport.zone.screening.ScreeningRulesException r -> r.getMessage();
+            case io.tokenport.zone.storage.DatabaseException d -> d.getMessage();
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case GGUFFormatException g -> g.getMessage();
             case ContextOverflowException c -> c.getMessage();

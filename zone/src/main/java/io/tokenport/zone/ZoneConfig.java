@@ -28,13 +28,15 @@ import java.util.Objects;
  * @param logOrigin      the transfer log's name (the signing key's name) when a new key is made
  * @param checkpointInterval how often a signed checkpoint of the transfer log is published
  * @param egressAllow    destinations the zone may connect to besides its database and Redis (upstream servers)
+ * @param screeningRules the operator's screening rules file (patterns and terms), or null for the built-in
+ *                       detectors only
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
                          long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, Path evidenceDir, String logOrigin,
                          java.time.Duration checkpointInterval, java.util.List<EgressGuard.Destination> egressAllow,
-                         URI redis) {
+                         Path screeningRules, URI redis) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -105,6 +107,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private String logOrigin = "tokenport.local/transfers";
         private java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
         private java.util.List<EgressGuard.Destination> egressAllow = java.util.List.of();
+        private Path screeningRules;
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -195,6 +198,12 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** The operator's screening rules file; without one, the built-in detectors only. */
+        public Builder screeningRules(Path value) {
+            screeningRules = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
             if (evidenceDir == null) {
@@ -202,7 +211,8 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             }
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
-                    clock, evidenceDir, logOrigin, checkpointInterval, egressAllow, redis);
+                    clock, evidenceDir, logOrigin, checkpointInterval, egressAllow, screeningRules,
+                    redis);
         }
     }
 }

@@ -10,6 +10,8 @@ import io.tokenport.zone.batching.BatchScheduler;
 import io.tokenport.zone.egress.EgressGuard;
 import io.tokenport.zone.evidence.EgressRecords;
 import io.tokenport.zone.evidence.TransferEvidence;
+import io.tokenport.zone.screening.PersonalDataScreener;
+import io.tokenport.zone.screening.ScreeningRules;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.models.ServedModel;
@@ -19,6 +21,7 @@ import io.tokenport.zone.storage.ZoneDatabase;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +81,16 @@ public final class ZoneServer implements AutoCloseable {
         });
         ZoneDatabase database = null;
         ServedModel model = null;
+        PersonalDataScreener screener;
+        try {
+            // Birth dates in resident ids are checked against today in China, where they were issued.
+            screener = new PersonalDataScreener(config.screeningRules() == null ? ScreeningRules.none()
+                    : ScreeningRules.load(config.screeningRules()), config.clock().withZone(ZoneId.of("Asia/Shanghai")));
+        } catch (RuntimeException e) {
+            closeQuietly(evidence);
+            egress.unregister();
+            throw e;
+        }
         BatchScheduler scheduler = null;
         RateLimiter limiter = null;
         try {
@@ -90,7 +103,7 @@ public final class ZoneServer implements AutoCloseable {
             UsageMeter usage = new UsageMeter(database.dataSource(), config.prices(), config.clock());
             metrics.watch(model.id(), scheduler);
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
-                    limiter, metrics, evidence, config.maxBodyBytes(), config.clock());
+                    limiter, metrics, evidence, screener, config.maxBodyBytes(), config.clock());
             OperationsApi operations = new OperationsApi(metrics, List.of(scheduler));
             WebServer server = WebServer.builder()
                     .host(config.host())

@@ -15,6 +15,9 @@ import io.tokenport.zone.auth.Caller;
 import io.tokenport.zone.batching.GenerationStream;
 import io.tokenport.zone.batching.SchedulerFullException;
 import io.tokenport.zone.evidence.Exchange;
+import io.tokenport.zone.screening.PersonalDataScreener;
+import io.tokenport.zone.screening.ScreeningVerdict;
+import io.tokenport.engine.chat.ChatMessage;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.operations.ZoneMetrics;
@@ -22,6 +25,8 @@ import io.tokenport.zone.operations.ZoneMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,11 +54,13 @@ final class CompletionsEndpoint {
     private final long maxBodyBytes;
     private final InstantSource clock;
     private final Replies replies;
+    private final PersonalDataScreener screener;
 
     CompletionsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, UsageMeter meter, RateLimiter limiter,
-                        ZoneMetrics metrics, Replies replies, ObjectMapper json, long maxBodyBytes,
-                        InstantSource clock) {
+                        ZoneMetrics metrics, Replies replies, PersonalDataScreener screener, ObjectMapper json,
+                        long maxBodyBytes, InstantSource clock) {
         this.replies = replies;
+        this.screener = screener;
         this.metrics = metrics;
         this.auth = auth;
         this.models = models;
@@ -82,6 +89,7 @@ final class CompletionsEndpoint {
             Caller caller = auth.authenticate(req);
             exchange.tenant(caller.tenantId());
             CompletionParams params = parser.parse(body, chat);
+            screen(params, exchange);
             ModelDeployment deployment = models.get(params.model());
             if (deployment == null) {
                 throw ApiException.modelNotFound(params.model());
@@ -127,6 +135,20 @@ final class CompletionsEndpoint {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "transfer record of request " + exchange.requestId()
                     + " could not be written", e);
+        }
+    }
+
+    /**
+     * The domestic personal information gate (CAC 2024 Provisions, Art. 4): the request's text is screened before
+     * any token is produced; a hit refuses it, saying what kind of data was found and never echoing it.
+     */
+    private void screen(CompletionParams p, Exchange exchange) {
+        List<String> texts = p.chat() ? p.messages().stream().map(ChatMessage::content).toList() : List.of(p.prompt());
+        ScreeningVerdict verdict = screener.screen(texts);
+        exchange.screened(verdict.clean(), HexFormat.of().parseHex(verdict.rulesHash()));
+        if (verdict.refused()) {
+            throw new ApiException(400, "invalid_request_error", verdict.message(), p.chat() ? "messages" : "prompt",
+                    ScreeningVerdict.ERROR_CODE);
         }
     }
 

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.tokenport.zone.admission.RateLimiter;
 import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.evidence.TransferEvidence;
+import io.tokenport.zone.screening.PersonalDataScreener;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.operations.ZoneMetrics;
@@ -30,14 +31,14 @@ public final class OpenAiApi {
      * @param maxBodyBytes the largest request body accepted; larger ones get a 413
      */
     public OpenAiApi(TenantDirectory tenants, Map<String, ModelDeployment> deployments, UsageMeter meter,
-                     RateLimiter limiter, ZoneMetrics metrics, TransferEvidence evidence, long maxBodyBytes,
-                     InstantSource clock) {
+                     RateLimiter limiter, ZoneMetrics metrics, TransferEvidence evidence,
+                     PersonalDataScreener screener, long maxBodyBytes, InstantSource clock) {
         this.json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         BearerAuth auth = new BearerAuth(tenants);
         this.replies = new Replies(evidence, clock, json.getFactory());
         this.models = new ModelsEndpoint(auth, deployments, json.getFactory(), replies);
         this.evidence = new EvidenceEndpoint(auth, evidence, json.getFactory(), replies);
-        this.completions = new CompletionsEndpoint(auth, deployments, meter, limiter, metrics, replies, json,
+        this.completions = new CompletionsEndpoint(auth, deployments, meter, limiter, metrics, replies, screener, json,
                 maxBodyBytes, clock);
     }
 
