@@ -95,6 +95,11 @@ final class UpCommand implements Callable<Integer> {
                     + " detectors for PRC resident ids, credit codes, mobile numbers and UnionPay cards (default: none).")
     Path screeningRules;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "File holding the admin listener's bearer token (default: DATA-DIR/admin.token, created with"
+                    + " a random token, readable by its owner only).")
+    Path adminTokenFile;
+
     /** Where defaults and prices come from; set by {@link TokenPort#commandLine}. */
     Settings settings = Settings.none();
 
@@ -138,6 +143,8 @@ final class UpCommand implements Callable<Integer> {
         if (threads != null) {
             config.threads(threads);
         }
+        Path tokenFile = adminTokenFile != null ? adminTokenFile : store.dataDir.resolve("admin.token");
+        config.adminToken(AdminToken.readOrCreate(tokenFile, adminTokenFile == null));
         err.printf("starting the zone with %s ...%n", model);
         err.flush();
         try (ZoneServer zone = ZoneServer.start(config.build())) {
@@ -148,8 +155,9 @@ final class UpCommand implements Callable<Integer> {
             out.println("base_url: " + zone.baseUrl());
             out.println("api_key: " + key.secret());
             out.flush();
-            err.printf("model: %s; admin: http://127.0.0.1:%d/metrics; database: %s; %s; the key is shown only now%n",
-                    zone.model().id(), zone.adminPort(), store.location(), settings.describe());
+            err.printf("model: %s; admin: http://127.0.0.1:%d/metrics (Authorization: Bearer, token in %s); database: %s;"
+                            + " %s; the key is shown only now%n", zone.model().id(), zone.adminPort(), tokenFile,
+                    store.location(), settings.describe());
             err.flush();
             // Ctrl-C: the hook wakes this thread and waits (briefly) for the zone to close.
             Thread hook = new Thread(() -> {

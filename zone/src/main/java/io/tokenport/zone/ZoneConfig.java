@@ -30,13 +30,14 @@ import java.util.Objects;
  * @param egressAllow    destinations the zone may connect to besides its database and Redis (upstream servers)
  * @param screeningRules the operator's screening rules file (patterns and terms), or null for the built-in
  *                       detectors only
+ * @param adminToken     the bearer token of the admin listener
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
                          long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, Path evidenceDir, String logOrigin,
                          java.time.Duration checkpointInterval, java.util.List<EgressGuard.Destination> egressAllow,
-                         Path screeningRules, URI redis) {
+                         Path screeningRules, String adminToken, URI redis) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -47,6 +48,9 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(evidenceDir, "evidenceDir");
+        if (adminToken == null || adminToken.length() < 16 || !adminToken.matches("[\\x21-\\x7e]+")) {
+            throw new IllegalArgumentException("the admin token must be at least 16 printable characters without spaces");
+        }
         egressAllow = java.util.List.copyOf(egressAllow);
         Objects.requireNonNull(logOrigin, "logOrigin");
         if (checkpointInterval == null || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
@@ -61,6 +65,21 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
         }
+    }
+
+    /** Everything but the admin token, which is never shown. */
+    @Override
+    public String toString() {
+        return "ZoneConfig[host=" + host + ", port=" + port + ", adminPort=" + adminPort + ", model=" + modelFile
+                + " as " + modelId + ", threads=" + threads + ", database=" + database + ", evidence=" + evidenceDir
+                + ", egressAllow=" + egressAllow + ", redis=" + redis + "]";
+    }
+
+    /** 32 random bytes, hex. */
+    static String newAdminToken() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** Everything the egress guard allows: the configured destinations, the database server and Redis. */
@@ -108,6 +127,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
         private java.util.List<EgressGuard.Destination> egressAllow = java.util.List.of();
         private Path screeningRules;
+        private String adminToken;
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -204,6 +224,12 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** The admin listener's bearer token; a new random one by default ({@link ZoneServer#adminToken()}). */
+        public Builder adminToken(String value) {
+            adminToken = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
             if (evidenceDir == null) {
@@ -212,7 +238,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
                     clock, evidenceDir, logOrigin, checkpointInterval, egressAllow, screeningRules,
-                    redis);
+                    adminToken != null ? adminToken : newAdminToken(), redis);
         }
     }
 }

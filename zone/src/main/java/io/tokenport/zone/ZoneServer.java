@@ -45,11 +45,13 @@ public final class ZoneServer implements AutoCloseable {
     private final TransferEvidence evidence;
     private final EgressGuard egress;
     private final WebServer server;
+    private final String adminToken;
     private final String host;
 
     private ZoneServer(ZoneDatabase database, ServedModel model, BatchScheduler scheduler, TenantDirectory tenants,
                        UsageMeter usage, RateLimiter limiter, TransferEvidence evidence, EgressGuard egress,
-                       WebServer server, String host) {
+                       WebServer server, String host, String adminToken) {
+        this.adminToken = adminToken;
         this.egress = egress;
         this.limiter = limiter;
         this.evidence = evidence;
@@ -104,7 +106,7 @@ public final class ZoneServer implements AutoCloseable {
             metrics.watch(model.id(), scheduler);
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
                     limiter, metrics, evidence, screener, config.maxBodyBytes(), config.clock());
-            OperationsApi operations = new OperationsApi(metrics, List.of(scheduler));
+            OperationsApi operations = new OperationsApi(metrics, List.of(scheduler), config.adminToken());
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -114,7 +116,7 @@ public final class ZoneServer implements AutoCloseable {
                     .build()
                     .start();
             return new ZoneServer(database, model, scheduler, tenants, usage, limiter, evidence, egress, server,
-                    config.host());
+                    config.host(), config.adminToken());
         } catch (IOException | RuntimeException | Error e) {
             if (scheduler != null) {
                 scheduler.close();
@@ -189,6 +191,11 @@ public final class ZoneServer implements AutoCloseable {
         database.close();
         closeQuietly(evidence);
         egress.unregister();
+    }
+
+    /** The admin listener's bearer token. */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** The zone's one way out. */

@@ -104,7 +104,8 @@ class EgressGuardTest {
             assertThat(record.outcome()).isEqualTo(Outcome.refused("egress_refused 127.0.0.1:" + domestic.getLocalPort()));
             assertThat(record.tenant()).isEqualTo("zone");
             HttpResponse<String> metrics = zone.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + zone.server.adminPort() + "/metrics")).build());
+                    + zone.server.adminPort() + "/metrics")).header("Authorization", "Bearer " + zone.server.adminToken())
+                    .build());
             assertThat(metrics.body()).containsPattern("tokenport_egress_refused_total\\S* 1\\.0");
         }
     }

@@ -27,8 +27,22 @@ class AdminListenerTest {
     }
 
     private static HttpResponse<String> admin(String path) {
-        return zone.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + zone.server.adminPort() + path)).GET().build());
+        return zone.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + zone.server.adminPort() + path))
+                .header("Authorization", "Bearer " + zone.server.adminToken()).GET().build());
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyAdminRouteNeedsTheAdminToken() {
+        for (String path : java.util.List.of("/metrics", "/health", "/ready")) {
+            HttpResponse<String> none = zone.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + zone.server.adminPort() + path)).GET().build());
+            assertThat(none.statusCode()).as(path).isEqualTo(401);
+            assertThat(none.body()).contains("invalid_admin_token");
+            HttpResponse<String> customerKey = zone.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + zone.server.adminPort() + path))
+                    .header("Authorization", "Bearer " + zone.key).GET().build());
+            assertThat(customerKey.statusCode()).as(path).isEqualTo(401);
+        }
     }
 
     /** The value of the first sample line starting with {@code prefix}. */
