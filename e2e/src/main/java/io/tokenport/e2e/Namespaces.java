@@ -188,9 +188,9 @@ public final class Namespaces implements AutoCloseable {
         if (result.exitCode() == 124) {
             return new ConnectAttempt(false, "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
         }
-        // bash prints "bash: connect: Network is unreachable" and then the redirection that failed.
+        // bash prints "probe: connect: Network is unreachable" and then the redirection that failed.
         String first = result.output().lines().findFirst().orElse("exit code " + result.exitCode());
-        return new ConnectAttempt(false, first.replaceFirst("^bash: (line \\d+: )?connect: ", ""));
+        return new ConnectAttempt(false, first.replaceFirst("^probe: (line \\d+: )?connect: ", ""));
     }
 
     /**
