@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,9 +20,16 @@ final class Commands {
 
     /** Runs a command, giving up (and killing it) after {@code timeout}; output is stdout and stderr merged. */
     static CommandResult run(List<String> command, Duration timeout) {
+        return run(command, Map.of(), timeout);
+    }
+
+    /** {@link #run(List, Duration)} with extra environment variables. */
+    static CommandResult run(List<String> command, Map<String, String> env, Duration timeout) {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            process = builder.start();
         } catch (IOException e) {
             throw new NetworkHarnessException("could not run `" + String.join(" ", command) + "`: " + e.getMessage(), e);
         }

@@ -162,15 +162,20 @@ public final class Namespaces implements AutoCloseable {
 
     /** Runs a command to completion inside a namespace and returns what it printed. */
     public CommandResult run(Host host, List<String> command, Duration timeout) {
+        return run(host, command, Map.of(), timeout);
+    }
+
+    /** {@link #run(Host, List, Duration)} with extra environment variables (e.g. a key, kept off command lines). */
+    public CommandResult run(Host host, List<String> command, Map<String, String> env, Duration timeout) {
         requireOpen();
         var full = new ArrayList<String>(List.of(ip, "netns", "exec", name(host)));
         full.addAll(command);
-        return Commands.run(full, timeout);
+        return Commands.run(full, env, timeout);
     }
 
     /** Runs a Java main to completion inside a namespace (see {@link #startJava}) and returns what it printed. */
-    public CommandResult runJava(Host host, Class<?> main, List<String> args, Duration timeout) {
-        return run(host, javaCommand(main, args), timeout);
+    public CommandResult runJava(Host host, Class<?> main, List<String> args, Map<String, String> env, Duration timeout) {
+        return run(host, javaCommand(main, args), env, timeout);
     }
 
     /**

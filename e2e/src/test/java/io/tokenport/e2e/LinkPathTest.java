@@ -68,7 +68,7 @@ class LinkPathTest {
 
     private static Map<String, String> probe(int port) {
         CommandResult probe = namespaces.runJava(Host.EDGE, LinkProbe.class,
-                List.of("http://" + Topology.CABLE_EDGE_END + ":" + port, "50", String.valueOf(BULK_BYTES)), Duration.ofSeconds(120));
+                List.of("http://" + Topology.CABLE_EDGE_END + ":" + port, "50", String.valueOf(BULK_BYTES)), Map.of(), Duration.ofSeconds(120));
         assertThat(probe.exitCode()).as(probe.output()).isZero();
         return probe.output().lines().filter(line -> line.matches("[a-z_]+=.*"))
                 .collect(Collectors.toMap(line -> line.substring(0, line.indexOf('=')), line -> line.substring(line.indexOf('=') + 1),

@@ -68,7 +68,7 @@ class NamespacesTest {
     @Test
     void aJavaMainRunsInsideANamespaceWithTheTestClasspath() {
         try (var namespaces = Namespaces.create()) {
-            CommandResult usage = namespaces.runJava(Host.DOMESTIC, HttpGet.class, List.of(), Duration.ofSeconds(60));
+            CommandResult usage = namespaces.runJava(Host.DOMESTIC, HttpGet.class, List.of(), Map.of(), Duration.ofSeconds(60));
             // Loaded from the test classpath, inside the namespace: it got as far as its own argument check.
             assertThat(usage.exitCode()).isEqualTo(2);
             assertThat(usage.output()).contains("usage: HttpGet URL");

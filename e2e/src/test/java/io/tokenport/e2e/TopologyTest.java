@@ -41,7 +41,7 @@ class TopologyTest {
     @Test
     void theOverseasClientReachesTheEdge() {
         CommandResult answer = namespaces.runJava(Host.CLIENT, HttpGet.class,
-                List.of("http://" + Topology.EDGE_ADDRESS + ":" + PORT + "/hello"), JAVA_TIMEOUT);
+                List.of("http://" + Topology.EDGE_ADDRESS + ":" + PORT + "/hello"), Map.of(), JAVA_TIMEOUT);
         assertThat(answer.output()).contains("200\nhello from edge");
     }
 
@@ -65,7 +65,7 @@ class TopologyTest {
     void theDomesticHostCanOpenTcpToTheZoneSoTheZonesIngressGuardMustRefuseIt() {
         assertThat(namespaces.connect(Host.DOMESTIC, Topology.ZONE_ADDRESS, PORT)).isEqualTo(new ConnectAttempt(true, ""));
         CommandResult answer = namespaces.runJava(Host.DOMESTIC, HttpGet.class,
-                List.of("http://" + Topology.ZONE_ADDRESS + ":" + PORT + "/hello"), JAVA_TIMEOUT);
+                List.of("http://" + Topology.ZONE_ADDRESS + ":" + PORT + "/hello"), Map.of(), JAVA_TIMEOUT);
         assertThat(answer.output()).contains("200\nhello from zone");
     }
 
