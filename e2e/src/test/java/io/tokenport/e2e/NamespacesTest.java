@@ -2,6 +2,9 @@ package io.tokenport.e2e;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -66,6 +69,24 @@ class NamespacesTest {
     }
 
     @Test
+    void theNamespacesOfARunKilledOutrightAreRemovedByTheNextOne() throws Exception {
+        Process run = new ProcessBuilder(Namespaces.javaCommand(CreateNamespaces.class, List.of("--hold")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> made;
+        try (var out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertThat(line).startsWith("created ");
+            made = List.of(line.substring("created ".length()).split(" "));
+        } finally {
+            run.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+        }
+        assertThat(Namespaces.namespacesOnMachine()).containsAll(made);
+
+        assertThat(Namespaces.removeStale()).containsAll(made);
+        assertThat(Namespaces.namespacesOnMachine()).doesNotContainAnyElementsOf(made);
+    }
+
+    @Test
     void aJavaMainRunsInsideANamespaceWithTheTestClasspath() {
         try (var namespaces = Namespaces.create()) {
             CommandResult usage = namespaces.runJava(Host.DOMESTIC, HttpGet.class, List.of(), Map.of(), Duration.ofSeconds(60));
@@ -73,6 +94,17 @@ class NamespacesTest {
             assertThat(usage.exitCode()).isEqualTo(2);
             assertThat(usage.output()).contains("usage: HttpGet URL");
         }
+    }
+
+    @Test
+    void withoutRootCreatingNamespacesFailsSayingRootIsNeeded() {
+        // The same classes, run as the unprivileged user "nobody" (uid 65534).
+        String classpath = Path.of("e2e/target/classes").toAbsolutePath() + ":" + Path.of("e2e/target/test-classes").toAbsolutePath();
+        CommandResult asNobody = Commands.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                CreateNamespaces.class.getName()), Duration.ofSeconds(60));
+        assertThat(asNobody.exitCode()).as(asNobody.output()).isEqualTo(1);
+        assertThat(asNobody.output()).contains("which needs root", "runs as uid 65534");
     }
 
     private static String addresses(Namespaces namespaces, Host host) {
