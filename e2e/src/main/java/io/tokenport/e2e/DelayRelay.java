@@ -6,14 +6,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cross-border cable for kernels without netem: a plain TCP relay that delays every byte by a fixed one-way
@@ -43,7 +41,6 @@ public final class DelayRelay implements AutoCloseable {
     private final InetSocketAddress target;
     private final long delayNanos;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger accepted = new AtomicInteger();
 
     private DelayRelay(ServerSocket listener, InetSocketAddress target, Duration delay) {
         this.listener = listener;
@@ -69,11 +66,6 @@ public final class DelayRelay implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** How many connections it has accepted so far. */
-    public int acceptedConnections() {
-        return accepted.get();
-    }
-
     /** Stops listening and cuts every relayed connection. */
     @Override
     public void close() {
@@ -85,7 +77,6 @@ public final class DelayRelay implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket inbound = listener.accept();
-                accepted.incrementAndGet();
                 Thread.startVirtualThread(() -> relay(inbound));
             } catch (IOException e) {
                 if (!listener.isClosed()) {
