@@ -3,6 +3,7 @@ package io.tokenport.bench;
 import io.tokenport.zone.ZoneConfig;
 import io.tokenport.zone.ZoneServer;
 import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.metering.UsageRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -109,7 +110,7 @@ final class ServeBench implements Callable<Integer> {
              HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                      .executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
             modelId = zone.model().id();
-            zone.tenants().createTenant("bench", "SG");
+            String tenant = zone.tenants().createTenant("bench", "SG").id();
             String key = zone.tenants().createKey("bench").secret();
             StreamingClient client = new StreamingClient(http, zone.baseUrl(), key, chat);
             ServeLoad load = new ServeLoad(client);
@@ -124,9 +125,16 @@ final class ServeBench implements Callable<Integer> {
             for (int level : concurrency) {
                 int n = requests != null ? requests : Math.max(8, 4 * level);
                 log.printf(Locale.ROOT, "concurrency %d: %d requests ...%n", level, n);
-                ServeLoad.Result result = load.run(bodies(client, zone, chat, n, endIds, seed + seedOffset++), level,
-                        arrivalRate, seed);
-                ServeReport.Level l = report.add(result);
+                List<String> levelBodies = bodies(client, zone, chat, n, endIds, seed + seedOffset++);
+                long steps = zone.scheduler().steps();
+                int recorded = zone.usage().forTenant(tenant).size();
+                ServeLoad.Result result = load.run(levelBodies, level, arrivalRate, seed);
+                steps = zone.scheduler().steps() - steps;
+                List<UsageRecord> records = zone.usage().forTenant(tenant);
+                double[] zoneTpot = records.subList(recorded, records.size()).stream()
+                        .filter(r -> r.timePerOutputTokenUs() >= 0)
+                        .mapToDouble(r -> r.timePerOutputTokenUs() / 1e3).toArray();
+                ServeReport.Level l = report.add(result, steps, zoneTpot);
                 log.printf(Locale.ROOT, "  %.0f output tok/s over %.1f s, %d failed%n", l.outputTokensPerSecond(),
                         l.seconds(), l.failed());
             }

@@ -18,13 +18,18 @@ final class ServeReport {
     /** One level's summary, in milliseconds and tokens per second. */
     record Level(int concurrency, int requests, int failed, double seconds, double outputTokensPerSecond,
                  double meanPromptTokens, double meanOutputTokens, double[] ttft, double[] tpot, double[] itl,
-                 double[] e2e, String firstFailure) {
+                 double[] e2e, long steps, double[] zoneTpot, String firstFailure) {
     }
 
     private final List<Level> levels = new ArrayList<>();
 
-    /** Summarises one load level. */
-    Level add(ServeLoad.Result r) {
+    /**
+     * Summarises one load level.
+     *
+     * @param steps    the scheduler's forward passes during the level
+     * @param zoneTpot time per output token as the zone measured it (its usage records), in ms: without HTTP
+     */
+    Level add(ServeLoad.Result r, long steps, double[] zoneTpot) {
         List<StreamTiming> ok = new ArrayList<>();
         String firstFailure = null;
         for (StreamTiming t : r.requests()) {
@@ -57,7 +62,7 @@ final class ServeReport {
         Level level = new Level(r.concurrency(), r.requests().size(), r.requests().size() - ok.size(), seconds,
                 outputTokens / seconds, ok.isEmpty() ? Double.NaN : (double) promptTokens / ok.size(),
                 ok.isEmpty() ? Double.NaN : (double) outputTokens / ok.size(),
-                ttft, unbox(tpot), unbox(itl), e2e, firstFailure);
+                ttft, unbox(tpot), unbox(itl), e2e, steps, zoneTpot, firstFailure);
         levels.add(level);
         return level;
     }
@@ -74,22 +79,27 @@ final class ServeReport {
     String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("| concurrency | requests | prompt tok | output tok | duration s | output tok/s | TTFT p50 | TTFT p90 "
-                + "| TTFT p99 | TPOT p50 | TPOT p99 | ITL p50 | ITL p99 | E2E p50 | E2E p99 |\n");
-        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| TTFT p99 | TPOT p50 | TPOT p99 | ITL p50 | ITL p99 | E2E p50 | E2E p99 | out tok/step | zone TPOT p50 |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Level l : levels) {
             sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s "
-                            + "| %s | %s |%n",
+                            + "| %s | %s | %s | %s |%n",
                     l.concurrency(), l.failed() == 0 ? Integer.toString(l.requests())
                             : (l.requests() - l.failed()) + " of " + l.requests(),
                     num(l.meanPromptTokens()), num(l.meanOutputTokens()), l.seconds(), num(l.outputTokensPerSecond()),
                     num(percentile(l.ttft(), 50)), num(percentile(l.ttft(), 90)), num(percentile(l.ttft(), 99)),
                     num(percentile(l.tpot(), 50)), num(percentile(l.tpot(), 99)),
                     num(percentile(l.itl(), 50)), num(percentile(l.itl(), 99)),
-                    num(percentile(l.e2e(), 50)), num(percentile(l.e2e(), 99))));
+                    num(percentile(l.e2e(), 50)), num(percentile(l.e2e(), 99)),
+                    l.steps() == 0 ? "-" : String.format(Locale.ROOT, "%.2f",
+                            l.meanOutputTokens() * (l.requests() - l.failed()) / l.steps()),
+                    num(percentile(l.zoneTpot(), 50))));
         }
         sb.append("\nLatencies in ms, from the client's send. TTFT: until the first chunk with text; TPOT: "
                 + "(E2E - TTFT) / (output tokens - 1) per request; ITL: gaps between chunks with text (a chunk may "
-                + "carry several tokens); prompt and output tokens: means, as the zone's usage counted them.\n");
+                + "carry several tokens); prompt and output tokens: means, as the zone's usage counted them. out tok/step: output tokens per "
+                + "forward pass of the zone's scheduler (how full its batches were); zone TPOT: the same per-token time "
+                + "as the zone measured it, without HTTP and SSE.\n");
         if (levels.size() >= 2) {
             Level low = levels.getFirst();
             Level high = levels.getLast();
