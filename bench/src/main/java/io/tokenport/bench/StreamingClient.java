@@ -98,8 +98,13 @@ final class StreamingClient {
                 if (first < 0 || completion < 0) {
                     return StreamTiming.failed("the stream ended without " + (first < 0 ? "text" : "a usage chunk"));
                 }
-                return new StreamTiming(first - start, now - start, Arrays.copyOf(gaps, nGaps), completion, prompt,
-                        null);
+                StreamTiming done = new StreamTiming(first - start, now - start, Arrays.copyOf(gaps, nGaps),
+                        completion, prompt, null);
+                // Read the body to its end, so the connection goes back to the pool as an SDK's would.
+                while (lines.hasNext()) {
+                    lines.next();
+                }
+                return done;
             }
             JsonNode event = json.readTree(data);
             if (event.has("error")) {
