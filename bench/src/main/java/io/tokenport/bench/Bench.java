@@ -7,12 +7,13 @@ import picocli.CommandLine.Command;
  * Speed measurements of TokenPort side by side with reference engines, and of the zone's screening (with its
  * precision and recall on the labelled corpus). Not shipped; run from the shaded jar:
  * {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar
- * bench/target/tokenport-bench.jar engine}.
+ * bench/target/tokenport-bench.jar engine} (or {@code serve}).
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks TokenPort against reference engines; measures the zone's screening.",
-        subcommands = {EngineBench.class, ScreeningEval.class, ScreeningSpeed.class, CommandLine.HelpCommand.class})
+        description = "Benchmarks TokenPort against reference engines; measures serving and the zone's screening.",
+        subcommands = {EngineBench.class, ServeBench.class, ScreeningEval.class, ScreeningSpeed.class,
+                CommandLine.HelpCommand.class})
 public final class Bench {
 
     public static void main(String[] args) {

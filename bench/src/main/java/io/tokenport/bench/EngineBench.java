@@ -93,7 +93,7 @@ final class EngineBench implements Callable<Integer> {
             }
         }
 
-        String loadBefore = loadAverage();
+        String loadBefore = Machine.loadAverage();
         ResultTable table = new ResultTable(promptTokens, generate, batch);
         try {
             for (int i = 0; i < selected.size(); i++) {
@@ -120,13 +120,13 @@ final class EngineBench implements Callable<Integer> {
             }
         }
 
-        String loadAfter = loadAverage();
+        String loadAfter = Machine.loadAverage();
         String header = String.format(Locale.ROOT,
                 "TokenPort vs llama.cpp (b4916 via FFM, libjllama.so of de.kherud:llama:4.2.0), %d threads, "
                         + "median of %d runs after a warm-up; %s; Java %s; load average %s before, %s after%n%s%s",
-                threads, reps, cpuName(), Runtime.version(), loadBefore, loadAfter,
+                threads, reps, Machine.cpuName(), Runtime.version(), loadBefore, loadAfter,
                 llamaInfo == null ? "" : "llama.cpp system info: " + llamaInfo + "\n",
-                busy(loadBefore) || busy(loadAfter)
+                Machine.busy(loadBefore) || Machine.busy(loadAfter)
                         ? "WARNING: other processes were using the CPUs; llama.cpp's spinning thread barriers slow "
                         + "down far more than TokenPort's under such load, so these ratios are not representative.\n"
                         : "");
@@ -136,37 +136,5 @@ final class EngineBench implements Callable<Integer> {
             Files.writeString(out, md);
         }
         return table.anyFailure() ? 1 : 0;
-    }
-
-    /** The one-minute load average, or "?" where the system does not say. */
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    /** Whether the load average shows more runnable threads than there are CPUs (this benchmark's included). */
-    private static boolean busy(String load) {
-        try {
-            return Double.parseDouble(load) > Runtime.getRuntime().availableProcessors() + 1;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static String cpuName() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip() + ", "
-                            + Runtime.getRuntime().availableProcessors() + " CPUs visible";
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return Runtime.getRuntime().availableProcessors() + " CPUs visible";
     }
 }

@@ -110,6 +110,9 @@ public final class ZoneServer implements AutoCloseable {
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
+                    // Every SSE chunk is a small write: without TCP_NODELAY, Nagle's algorithm holds each one until
+                    // the client acknowledges the previous, and clients delay acknowledgements by up to 40 ms.
+                    .connectionOptions(socket -> socket.tcpNoDelay(true))
                     .routing(api::register)
                     .putSocket(ADMIN_SOCKET, admin -> admin.host(config.host()).port(config.adminPort())
                             .routing(operations::register))
