@@ -5,7 +5,7 @@ function required(name) {
   const value = process.env[name];
   if (!value) {
     throw new Error(`${name} is not set: these tests are run by io.tokenport.zone.api.NodeSdkTest, which starts a zone`
-      + ' and passes BASE_URL, API_KEY, ADMIN_URL, MODEL and END_TOKEN_IDS');
+      + ' and passes BASE_URL, API_KEY, ADMIN_URL, ADMIN_TOKEN, MODEL and END_TOKEN_IDS');
   }
   return value;
 }
@@ -14,6 +14,8 @@ export const baseURL = required('BASE_URL');
 export const apiKey = required('API_KEY');
 /** The zone's admin listener (/metrics), where a cancelled request shows up. */
 export const adminURL = required('ADMIN_URL');
+/** The admin listener's bearer token. */
+const adminToken = required('ADMIN_TOKEN');
 export const model = required('MODEL');
 /** Token ids that end a generation; a logit_bias of -100 on them makes a request run to max_tokens. */
 export const endTokenIds = required('END_TOKEN_IDS').split(',').map(Number);
@@ -30,7 +32,11 @@ export function banEnd() {
 
 /** The value of one sample of a Prometheus counter on the admin listener, 0 when it has none yet. */
 export async function counter(name, labels) {
-  const text = await (await fetch(`${adminURL}/metrics`)).text();
+  const response = await fetch(`${adminURL}/metrics`, { headers: { Authorization: `Bearer ${adminToken}` } });
+  if (!response.ok) {
+    throw new Error(`the admin listener answered ${response.status} to /metrics`);
+  }
+  const text = await response.text();
   for (const line of text.split('\n')) {
     if (!line.startsWith(name + '{')) {
       continue;

@@ -66,6 +66,7 @@ class NodeSdkTest {
         env.put("BASE_URL", zone.server.baseUrl().toString());
         env.put("API_KEY", zone.key);
         env.put("ADMIN_URL", "http://127.0.0.1:" + zone.server.adminPort());
+        env.put("ADMIN_TOKEN", zone.server.adminToken());
         env.put("MODEL", zone.modelId());
         env.put("END_TOKEN_IDS", endIds);
         env.remove("OPENAI_API_KEY");
