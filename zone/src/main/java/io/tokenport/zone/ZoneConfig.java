@@ -1,6 +1,7 @@
 package io.tokenport.zone;
 
 import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.ingress.LinkListener;
 import io.tokenport.zone.metering.PriceBook;
 import io.tokenport.zone.storage.DatabaseLocation;
 
@@ -25,9 +26,11 @@ import java.util.Objects;
  * @param clock          the zone's one clock (timestamps in responses and records)
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
+ * @param link           the listener edges connect to (mutual TLS, attested requests only), or null for none
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
-                         long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, URI redis) {
+                         long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, URI redis,
+                         LinkListener link) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -72,6 +75,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private PriceBook prices = PriceBook.FREE;
         private InstantSource clock = InstantSource.system();
         private URI redis;
+        private LinkListener link;
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -138,11 +142,17 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** Opens a link listener for edges; null (the default) opens none. */
+        public Builder link(LinkListener value) {
+            link = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
-                    clock, redis);
+                    clock, redis, link);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.tokenport.zone.admission.RedisRateLimiter;
 import io.tokenport.zone.api.OpenAiApi;
 import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.batching.BatchScheduler;
+import io.tokenport.zone.ingress.LinkIngress;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.models.ServedModel;
@@ -28,6 +29,7 @@ import java.util.Map;
  */
 public final class ZoneServer implements AutoCloseable {
     private static final String ADMIN_SOCKET = "admin";
+    private static final String LINK_SOCKET = "link";
 
     private final ZoneDatabase database;
     private final ServedModel model;
@@ -72,14 +74,16 @@ public final class ZoneServer implements AutoCloseable {
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
                     limiter, metrics, config.maxBodyBytes(), config.clock());
             OperationsApi operations = new OperationsApi(metrics, List.of(scheduler));
-            WebServer server = WebServer.builder()
+            var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .routing(api::register)
                     .putSocket(ADMIN_SOCKET, admin -> admin.host(config.host()).port(config.adminPort())
-                            .routing(operations::register))
-                    .build()
-                    .start();
+                            .routing(operations::register));
+            if (config.link() != null) {
+                LinkIngress.addSocket(builder, LINK_SOCKET, config.link(), api, metrics, config.clock());
+            }
+            WebServer server = builder.build().start();
             return new ZoneServer(database, model, scheduler, tenants, usage, limiter, server, config.host());
         } catch (IOException | RuntimeException | Error e) {
             if (scheduler != null) {
@@ -99,6 +103,11 @@ public final class ZoneServer implements AutoCloseable {
     /** The port the API listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** The port of the link listener (edges, mutual TLS), or -1 if the zone has none. */
+    public int linkPort() {
+        return server.port(LINK_SOCKET);
     }
 
     /** The port of the admin listener: {@code /metrics}, {@code /health}, {@code /ready}. */

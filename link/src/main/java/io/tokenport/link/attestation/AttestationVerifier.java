@@ -68,10 +68,10 @@ public final class AttestationVerifier {
         try {
             signed = OriginAttestation.parse(header);
         } catch (IllegalArgumentException e) {
-            throw new AttestationRefusedException(RefusalReason.MALFORMED, e.getMessage());
+            throw new AttestationRefusedException(RefusalReason.MALFORMED, e.getMessage(), null);
         }
         OriginAttestation attestation = signed.attestation();
-        checkEdge(attestation.edgeId(), peer);
+        checkEdge(attestation, peer);
         checkSignature(signed, peer);
 
         long now = clock.millis();
@@ -79,19 +79,19 @@ public final class AttestationVerifier {
         if (Math.abs(age) > skewMillis) {
             throw new AttestationRefusedException(RefusalReason.STALE, "attestation time is " + Math.abs(age)
                     + " ms " + (age > 0 ? "in the past" : "in the future") + ", more than the allowed " + skewMillis
-                    + " ms; check the edge's clock (NTP)");
+                    + " ms; check the edge's clock (NTP)", attestation);
         }
         switch (nonces.admit(attestation.nonceHex(), attestation.timeMillis(), now - skewMillis)) {
             case REPLAYED -> throw new AttestationRefusedException(RefusalReason.REPLAYED,
-                    "attestation nonce " + attestation.nonceHex() + " was already used");
+                    "attestation nonce " + attestation.nonceHex() + " was already used", attestation);
             case BELOW_FLOOR -> throw new AttestationRefusedException(RefusalReason.STALE,
-                    "attestation is older than the replay window the zone can still check under load");
+                    "attestation is older than the replay window the zone can still check under load", attestation);
             case FRESH -> {
             }
         }
         if (!jurisdictions.permits(attestation.jurisdiction())) {
             throw new AttestationRefusedException(RefusalReason.JURISDICTION_REFUSED,
-                    "clients in jurisdiction " + attestation.jurisdiction() + " are not served by this zone");
+                    "clients in jurisdiction " + attestation.jurisdiction() + " are not served by this zone", attestation);
         }
         return attestation;
     }
@@ -100,28 +100,29 @@ public final class AttestationVerifier {
     public void checkBody(OriginAttestation attestation, byte[] bodySha256) throws AttestationRefusedException {
         if (!attestation.bodyMatches(bodySha256)) {
             throw new AttestationRefusedException(RefusalReason.BODY_MISMATCH,
-                    "the request body is not the one the edge attested");
+                    "the request body is not the one the edge attested", attestation);
         }
     }
 
-    private void checkEdge(String edgeId, X509Certificate peer) throws AttestationRefusedException {
+    private void checkEdge(OriginAttestation attestation, X509Certificate peer) throws AttestationRefusedException {
+        String edgeId = attestation.edgeId();
         if (peer == null) {
             throw new AttestationRefusedException(RefusalReason.UNKNOWN_EDGE,
-                    "the request did not come over a link connection with an edge certificate");
+                    "the request did not come over a link connection with an edge certificate", attestation);
         }
         String cn = commonName(peer);
         if (!edgeId.equals(cn)) {
             throw new AttestationRefusedException(RefusalReason.UNKNOWN_EDGE, "attestation names edge '" + edgeId
-                    + "' but the connection's certificate is edge '" + cn + "'");
+                    + "' but the connection's certificate is edge '" + cn + "'", attestation);
         }
         if (!registeredEdges.isEmpty() && !registeredEdges.contains(edgeId)) {
             throw new AttestationRefusedException(RefusalReason.UNKNOWN_EDGE, "edge '" + edgeId
-                    + "' is not registered with this zone");
+                    + "' is not registered with this zone", attestation);
         }
         String algorithm = peer.getPublicKey().getAlgorithm();
         if (!algorithm.equals("EdDSA") && !algorithm.equals("Ed25519")) {
             throw new AttestationRefusedException(RefusalReason.UNKNOWN_EDGE, "edge '" + edgeId
-                    + "' has a " + algorithm + " certificate key; attestations need Ed25519");
+                    + "' has a " + algorithm + " certificate key; attestations need Ed25519", attestation);
         }
     }
 
@@ -139,7 +140,7 @@ public final class AttestationVerifier {
         if (!valid) {
             throw new AttestationRefusedException(RefusalReason.BAD_SIGNATURE,
                     "attestation signature does not verify against edge '" + signed.attestation().edgeId()
-                    + "''s certificate");
+                    + "''s certificate", signed.attestation());
         }
     }
 

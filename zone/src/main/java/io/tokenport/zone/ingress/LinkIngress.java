@@ -1,0 +1,58 @@
+package io.tokenport.zone.ingress;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.webserver.WebServerConfig;
+import io.tokenport.link.attestation.AttestationVerifier;
+import io.tokenport.link.tls.LinkTls;
+import io.tokenport.zone.api.OpenAiApi;
+import io.tokenport.zone.operations.ZoneMetrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * Adds the link listener to a zone's web server: mutual TLS 1.3 with client certificates required and chained
+ * to the link CA (the handshake refuses anything else), HTTP/2 by ALPN for the edges' pooled connections, the
+ * {@link IngressGuard} in front of every route, then the same OpenAI routes as the zone's own API listener.
+ */
+public final class LinkIngress {
+    /** Remembered nonces at most: about 100 bytes each, so the replay cache stays near 100 MB at worst. */
+    private static final int NONCE_CAPACITY = 1_000_000;
+
+    private LinkIngress() {
+    }
+
+    /**
+     * Adds socket {@code name} as {@code link} says to {@code server}.
+     *
+     * @throws UncheckedIOException if the certificate, key or CA file cannot be read or do not belong together
+     */
+    public static void addSocket(WebServerConfig.Builder server, String name, LinkListener link, OpenAiApi api,
+                                 ZoneMetrics metrics, InstantSource clock) {
+        Tls tls;
+        try {
+            tls = Tls.builder()
+                    .sslContext(LinkTls.serverContext(link.certificate(), link.key(), link.authority()))
+                    .clientAuth(TlsClientAuth.REQUIRED)
+                    .enabledProtocols(List.of(LinkTls.PROTOCOL))
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the link listener: " + e.getMessage(), e);
+        }
+        AttestationVerifier verifier = new AttestationVerifier(clock, link.skew(), link.jurisdictions(),
+                link.registeredEdges(), NONCE_CAPACITY);
+        IngressRecorder recorder = refusal -> {
+            metrics.ingressRefused(refusal.reason().code());
+            link.recorder().refused(refusal);
+        };
+        IngressGuard guard = new IngressGuard(verifier, recorder, clock);
+        server.putSocket(name, socket -> socket.host(link.host()).port(link.port()).tls(tls)
+                .routing(routing -> {
+                    routing.addFilter(guard);
+                    api.register(routing);
+                }));
+    }
+}
