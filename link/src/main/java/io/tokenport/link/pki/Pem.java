@@ -89,21 +89,21 @@ public final class Pem {
         return all.getFirst();
     }
 
-    /** The PKCS#8 private key in {@code file} (Ed25519 or EC). */
+    /** The PKCS#8 private key in {@code file}: Ed25519 or EC (the link), or RSA (an edge's public HTTPS certificate). */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
         List<byte[]> blocks = blocks(file, PRIVATE_KEY);
         if (blocks.size() != 1) {
             throw new IOException(file + " holds " + blocks.size() + " PRIVATE KEY blocks, expected exactly one "
                     + "(an unencrypted PKCS#8 key, as 'tokenport pki' writes)");
         }
-        for (String algorithm : new String[] {"Ed25519", "EC"}) {
+        for (String algorithm : new String[] {"Ed25519", "EC", "RSA"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(blocks.getFirst()));
             } catch (GeneralSecurityException e) {
                 // Not this type: try the next one.
             }
         }
-        throw new IOException(file + " holds a private key that is neither Ed25519 nor EC P-256");
+        throw new IOException(file + " holds a private key that is not Ed25519, EC or RSA");
     }
 
     private static List<byte[]> blocks(Path file, String label) throws IOException {

@@ -113,9 +113,11 @@ class LinkTlsTest {
         rogue.issueEdge("sg-1");
         rogue.issueZone(List.of("localhost"), List.of());
         SSLContext server = LinkTls.serverContext(pki.zoneCertificate(), pki.zoneKey(), pki.caCertificate());
-        // The rogue edge trusts our CA, so only the zone's check of its certificate can stop it.
-        SSLContext rogueEdge = LinkTls.clientContext(rogue.edgeCertificate("sg-1"), rogue.edgeKey("sg-1"),
-                rogue.caCertificate());
+        // The rogue edge trusts our CA too (a file with both), so only the zone's check of its certificate stops it.
+        Path bothCas = dir.resolve("both-cas.crt");
+        java.nio.file.Files.writeString(bothCas, java.nio.file.Files.readString(rogue.caCertificate())
+                + java.nio.file.Files.readString(pki.caCertificate()));
+        SSLContext rogueEdge = LinkTls.clientContext(rogue.edgeCertificate("sg-1"), rogue.edgeKey("sg-1"), bothCas);
         try (SSLServerSocket socket = listen(server)) {
             CompletableFuture<Handshake> seen = serveOnce(socket);
             assertThatThrownBy(() -> connect(rogueEdge, socket.getLocalPort())).isInstanceOf(IOException.class);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -32,9 +33,12 @@ import java.time.InstantSource;
  * <p>The body's hash is checked as the endpoint reads the body ({@link AttestedBodyStream}): the refusal is thrown
  * by the read that reaches the end, so a body that is not the attested one is never parsed into a request.
  * Codes: {@code jurisdiction_refused} for a refused jurisdiction, {@code origin_not_attested} for everything
- * else; the message names the verifier's reason ({@code stale}, {@code replayed}, ...).
+ * else; the message names the verifier's reason ({@code stale}, {@code replayed}, ...). The one exception is
+ * {@code GET /link/ping}, an edge keeping its connection warm, answered 204 here and never routed further.
  */
 public final class IngressGuard implements Filter {
+    /** Edges keep their connections warm with this; it serves nothing, so it needs no attestation. */
+    public static final String PING_PATH = "/link/ping";
     private static final HeaderName ATTESTATION = HeaderNames.create(OriginAttestation.HEADER);
     private static final byte[] EMPTY_SHA256 = AttestationSigner.sha256(new byte[0]);
 
@@ -51,6 +55,11 @@ public final class IngressGuard implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (req.path().path().equals(PING_PATH) && req.prologue().method() == Method.GET) {
+            // An edge keeping its connection warm: the handshake already authenticated it; no request is served.
+            res.status(Status.NO_CONTENT_204).send();
+            return;
+        }
         X509Certificate peer = peerCertificate(req);
         String header = req.headers().first(ATTESTATION).orElse(null);
         OriginAttestation attestation;
