@@ -61,7 +61,11 @@ final class ZoneLink implements AutoCloseable {
      * @throws IOException if the zone cannot be reached or refuses this edge, with the reason
      */
     void warmUp() throws IOException {
-        ping();
+        try {
+            ping();
+        } catch (IOException e) {
+            throw new IOException("cannot open the link to the zone at " + zone + ": " + describe(e), e);
+        }
         long period = keepWarm.toMillis();
         keeper.scheduleWithFixedDelay(this::pingIfIdle, period, period, TimeUnit.MILLISECONDS);
     }
@@ -86,6 +90,17 @@ final class ZoneLink implements AutoCloseable {
             throw new IOException("the zone at " + zone + " answered the link ping with HTTP " + response.statusCode()
                     + "; is that the zone's link listener?");
         }
+    }
+
+    /** The most telling message in {@code e}'s causes (the JDK client often wraps a handshake failure). */
+    static String describe(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return message != null ? message : e.getClass().getSimpleName();
     }
 
     /** Link pings sent so far. */

@@ -3,7 +3,6 @@ package io.tokenport.link.pki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -110,8 +109,8 @@ public final class LinkPki {
     private X509Certificate issue(Path certFile, Path keyFile, String cn, CertificateProfile profile,
                                   List<String> dns, List<InetAddress> ips) throws IOException {
         if (!Files.exists(caCertificate()) || !Files.exists(caKey())) {
-            throw new NoSuchFileException(caCertificate().toString(), null,
-                    "no link CA in " + dir + "; create one first with 'tokenport pki init-ca --dir " + dir + "'");
+            throw new IOException("no link CA in " + dir + " (" + caCertificate().getFileName() + " and "
+                    + caKey().getFileName() + "); create one first with 'tokenport pki init-ca --dir " + dir + "'");
         }
         refuseExisting(certFile, keyFile);
         X509Certificate ca = Pem.readCertificate(caCertificate());
