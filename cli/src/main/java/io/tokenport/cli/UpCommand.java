@@ -79,6 +79,9 @@ final class UpCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    LinkOptions link;
+
+    @Mixin
     ConfigOption config;
 
     @Option(names = "--redis", paramLabel = "URL",
@@ -110,7 +113,7 @@ final class UpCommand implements Callable<Integer> {
         Path model = modelOptions.modelFile(err);
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
-                .prices(settings.prices()).redis(redis);
+                .prices(settings.prices()).redis(redis).link(link.listener());
         if (threads != null) {
             config.threads(threads);
         }
@@ -123,6 +126,10 @@ final class UpCommand implements Callable<Integer> {
             IssuedKey key = zone.tenants().createKey(DEMO_TENANT);
             out.println("base_url: " + zone.baseUrl());
             out.println("api_key: " + key.secret());
+            if (zone.linkPort() > 0) {
+                String linkHost = link.host.equals("0.0.0.0") || link.host.equals("::") ? "127.0.0.1" : link.host;
+                out.println("link_url: https://" + linkHost + ":" + zone.linkPort());
+            }
             out.flush();
             err.printf("model: %s; admin: http://127.0.0.1:%d/metrics; database: %s; %s; the key is shown only now%n",
                     zone.model().id(), zone.adminPort(), store.location(), settings.describe());
