@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -66,6 +67,12 @@ final class EdgeCommand implements Callable<Integer> {
             description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--link-http1",
+            description = {"Speak HTTP/1.1 on the link (a pool of connections) instead of HTTP/2. A",
+                    "client's hang-up then stops the zone's generation at once; over HTTP/2 the",
+                    "zone's web server does not yet pass stream resets on to it."})
+    boolean linkHttp1;
+
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -74,7 +81,7 @@ final class EdgeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         EdgeConfig config = new EdgeConfig(host, port, httpsCert, httpsKey, zone, edgeId,
                 jurisdiction.toUpperCase(Locale.ROOT), cert, key, ca, Duration.ofSeconds(10), 1 << 20,
-                InstantSource.system());
+                InstantSource.system(), linkHttp1 ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
         try (EdgeServer edge = EdgeServer.start(config)) {
             out.println("base_url: " + edge.baseUrl());
             out.flush();

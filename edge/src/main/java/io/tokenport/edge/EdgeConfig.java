@@ -3,6 +3,7 @@ package io.tokenport.edge;
 import io.tokenport.link.pki.LinkPki;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -26,10 +27,15 @@ import java.util.regex.Pattern;
  * @param keepWarm        how often an idle link is pinged so the next request finds it open
  * @param maxBodyBytes    largest client request body relayed
  * @param clock           the clock attestations are stamped with
+ * @param linkVersion     HTTP/2 (the default: one multiplexed connection) or HTTP/1.1 (a pool of connections).
+ *                        Over HTTP/1.1 a client's hang-up closes the zone connection, which the zone notices at
+ *                        its next write; over HTTP/2 it resets the stream, which Helidon 4.5's HTTP/2 server does
+ *                        not pass on to the handler (helidon-io/helidon#9496), so the zone generates on.
  */
 public record EdgeConfig(String host, int port, Path httpsCertificate, Path httpsKey, URI zone, String edgeId,
                          String jurisdiction, Path linkCertificate, Path linkKey, Path linkAuthority,
-                         Duration keepWarm, long maxBodyBytes, InstantSource clock) {
+                         Duration keepWarm, long maxBodyBytes, InstantSource clock,
+                         HttpClient.Version linkVersion) {
     private static final Pattern JURISDICTION = Pattern.compile("[A-Z]{2}");
 
     public EdgeConfig {
@@ -40,6 +46,7 @@ public record EdgeConfig(String host, int port, Path httpsCertificate, Path http
         Objects.requireNonNull(linkAuthority, "linkAuthority");
         Objects.requireNonNull(keepWarm, "keepWarm");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(linkVersion, "linkVersion");
         LinkPki.checkEdgeId(edgeId);
         if (jurisdiction == null || !JURISDICTION.matcher(jurisdiction).matches()) {
             throw new IllegalArgumentException("jurisdiction must be an ISO 3166-1 alpha-2 code in upper case, such "
@@ -69,12 +76,24 @@ public record EdgeConfig(String host, int port, Path httpsCertificate, Path http
     public static EdgeConfig loopback(URI zone, String edgeId, String jurisdiction, Path linkCertificate,
                                       Path linkKey, Path linkAuthority) {
         return new EdgeConfig("127.0.0.1", 0, null, null, zone, edgeId, jurisdiction, linkCertificate, linkKey,
-                linkAuthority, Duration.ofSeconds(10), 1 << 20, InstantSource.system());
+                linkAuthority, Duration.ofSeconds(10), 1 << 20, InstantSource.system(), HttpClient.Version.HTTP_2);
     }
 
     /** This configuration listening on {@code newHost}:{@code newPort}, with HTTPS if a certificate is given. */
     public EdgeConfig listening(String newHost, int newPort, Path certificate, Path key) {
         return new EdgeConfig(newHost, newPort, certificate, key, zone, edgeId, jurisdiction, linkCertificate,
-                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock);
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, linkVersion);
+    }
+
+    /** This configuration with the link pinged every {@code interval} of idleness. */
+    public EdgeConfig keepingWarm(Duration interval) {
+        return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
+                linkKey, linkAuthority, interval, maxBodyBytes, clock, linkVersion);
+    }
+
+    /** This configuration with the link speaking {@code version}. */
+    public EdgeConfig speaking(HttpClient.Version version) {
+        return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, version);
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The edge's end of the link: one JDK {@link HttpClient} for the edge's whole life, speaking HTTP/2 over mutual
- * TLS 1.3 to the zone, so every client request is one more stream on a connection that is already open.
+ * TLS 1.3 to the zone, so every client request is one more stream on a connection that is already open (over
+ * HTTP/1.1, if so configured, the client keeps a pool of connections instead).
  *
  * <p>Why one client: the JDK client keeps its HTTP/2 connection per origin and multiplexes requests on it; a
  * second client would mean a second handshake (two round trips over a ~33 ms cable). The connection is opened at
@@ -43,7 +44,7 @@ final class ZoneLink implements AutoCloseable {
         this.zone = config.zone();
         this.keepWarm = config.keepWarm();
         this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_2)
+                .version(config.linkVersion())
                 .sslContext(LinkTls.clientContext(config.linkCertificate(), config.linkKey(), config.linkAuthority()))
                 .sslParameters(LinkTls.clientParameters())
                 .connectTimeout(Duration.ofSeconds(10))

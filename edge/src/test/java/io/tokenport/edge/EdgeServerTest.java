@@ -167,9 +167,7 @@ class EdgeServerTest {
     @Test
     void theLinkIsOpenedAtStartAndPingedWhileIdle() throws Exception {
         EdgeConfig quick = loop.edgeConfig("sg-3", "SG");
-        quick = new EdgeConfig(quick.host(), 0, null, null, quick.zone(), quick.edgeId(), quick.jurisdiction(),
-                quick.linkCertificate(), quick.linkKey(), quick.linkAuthority(), java.time.Duration.ofMillis(50),
-                quick.maxBodyBytes(), quick.clock());
+        quick = quick.keepingWarm(java.time.Duration.ofMillis(50));
         try (EdgeServer warm = EdgeServer.start(quick)) {
             assertThat(warm.linkPings()).isGreaterThanOrEqualTo(1);
             while (warm.linkPings() < 3) {
