@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks TokenPort against reference engines.",
-        subcommands = {EngineBench.class, CommandLine.HelpCommand.class})
+        subcommands = {EngineBench.class, LinkBench.class, CommandLine.HelpCommand.class})
 public final class Bench {
 
     public static void main(String[] args) {

@@ -53,7 +53,10 @@ public final class EdgeServer implements AutoCloseable {
                     + "keys would cross the network in clear. Give an HTTPS certificate and key (--https-cert, "
                     + "--https-key), or bind to a loopback address such as 127.0.0.1");
         }
-        WebServerConfig.Builder builder = WebServer.builder().host(config.host()).port(config.port());
+        // TCP_NODELAY: headers and each event are separate writes; Nagle's algorithm would hold an event back until
+        // the client's delayed ACK (40 ms on Linux).
+        WebServerConfig.Builder builder = WebServer.builder().host(config.host()).port(config.port())
+                .connectionOptions(options -> options.tcpNoDelay(true));
         if (https) {
             builder.tls(Tls.builder().sslContext(publicContext(config)).build());
         }

@@ -49,7 +49,10 @@ public final class LinkIngress {
             link.recorder().refused(refusal);
         };
         IngressGuard guard = new IngressGuard(verifier, recorder, clock);
+        // TCP_NODELAY: an HTTP/2 HEADERS frame and the first DATA frame go out as separate writes; with Nagle's
+        // algorithm the second waits for the edge's delayed ACK (40 ms on Linux) before the first token leaves.
         server.putSocket(name, socket -> socket.host(link.host()).port(link.port()).tls(tls)
+                .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing -> {
                     routing.addFilter(guard);
                     api.register(routing);
