@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Relays one client request to the zone and its answer back: the body is read whole (it must be hashed into the
@@ -54,8 +55,10 @@ final class RequestRelay {
         }
         HttpRequest.Builder forward = HttpRequest.newBuilder(link.target(req.path().rawPath(),
                 req.query().rawValue()));
+        Set<String> connectionOptions = HopByHop.connectionOptions(req.headers().all(HeaderNames.CONNECTION,
+                List::of));
         for (Header header : req.headers()) {
-            if (HopByHop.relayed(header.name())) {
+            if (HopByHop.relayed(header.name(), connectionOptions)) {
                 for (String value : header.allValues()) {
                     forward.header(header.name(), value);
                 }
@@ -82,8 +85,9 @@ final class RequestRelay {
 
     private void relay(HttpResponse<InputStream> answer, ServerResponse res) {
         res.status(Status.create(answer.statusCode()));
+        Set<String> connectionOptions = HopByHop.connectionOptions(answer.headers().allValues("connection"));
         for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
-            if (HopByHop.relayed(header.getKey())) {
+            if (HopByHop.relayed(header.getKey(), connectionOptions)) {
                 res.header(HeaderNames.create(header.getKey()), header.getValue().toArray(String[]::new));
             }
         }
