@@ -4,11 +4,15 @@ import io.tokenport.link.pki.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tokenport.zone.ingress.LinkListener;
+import picocli.CommandLine;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code tokenport pki ...} writing real files, and {@code tokenport edge} refusing what it must. */
 class PkiAndEdgeCommandsTest {
@@ -90,5 +94,30 @@ class PkiAndEdgeCommandsTest {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    @Test
+    void upsLinkOptionsBecomeTheListenersPolicy() {
+        UpCommand up = new UpCommand();
+        new CommandLine(up).parseArgs("--link-port", "8443", "--link-cert", "z.crt", "--link-key", "z.key",
+                "--link-ca", "ca.crt", "--link-allow", "sg,de", "--link-deny", "US", "--link-edges", "sg-1,fra-1");
+        LinkListener listener = up.link.listener();
+        assertThat(listener.port()).isEqualTo(8443);
+        assertThat(listener.jurisdictions().permits("SG")).isTrue();
+        assertThat(listener.jurisdictions().permits("DE")).isTrue();
+        assertThat(listener.jurisdictions().permits("US")).isFalse();
+        assertThat(listener.jurisdictions().permits("JP")).isFalse();
+        assertThat(listener.registeredEdges()).containsExactlyInAnyOrder("sg-1", "fra-1");
+
+        UpCommand missing = new UpCommand();
+        new CommandLine(missing).parseArgs("--link-port", "8443");
+        assertThatThrownBy(() -> missing.link.listener()).hasMessageContaining("--link-port needs --link-cert");
+        UpCommand domestic = new UpCommand();
+        new CommandLine(domestic).parseArgs("--link-port", "8443", "--link-cert", "z.crt", "--link-key", "z.key",
+                "--link-ca", "ca.crt", "--link-allow", "cn");
+        assertThatThrownBy(() -> domestic.link.listener()).hasMessageContaining("CN (domestic) cannot be allowed");
+        UpCommand none = new UpCommand();
+        new CommandLine(none).parseArgs();
+        assertThat(none.link.listener()).isNull();
     }
 }
