@@ -50,9 +50,9 @@ public final class AttestationVerifier {
         this.nonces = new NonceWindow(nonceCapacity);
     }
 
-    /** Defaults: 30 s skew, every overseas jurisdiction, every certified edge, a million nonces (about 100 MB). */
+    /** Defaults: 30 s skew, every overseas jurisdiction, every certified edge, 500,000 nonces (under 100 MB). */
     public static AttestationVerifier withDefaults(InstantSource clock) {
-        return new AttestationVerifier(clock, DEFAULT_SKEW, JurisdictionPolicy.OVERSEAS, Set.of(), 1_000_000);
+        return new AttestationVerifier(clock, DEFAULT_SKEW, JurisdictionPolicy.OVERSEAS, Set.of(), 500_000);
     }
 
     /**

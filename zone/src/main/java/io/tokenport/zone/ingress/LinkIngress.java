@@ -19,8 +19,11 @@ import java.util.List;
  * {@link IngressGuard} in front of every route, then the same OpenAI routes as the zone's own API listener.
  */
 public final class LinkIngress {
-    /** Remembered nonces at most: about 100 bytes each, so the replay cache stays near 100 MB at worst. */
-    private static final int NONCE_CAPACITY = 1_000_000;
+    /**
+     * Remembered nonces at most: about 200 bytes each, so the replay cache stays under 100 MB; enough for 8,000
+     * requests a second over the 60 s a nonce is kept with the default skew. Beyond it, see {@code NonceWindow}.
+     */
+    private static final int NONCE_CAPACITY = 500_000;
 
     private LinkIngress() {
     }
