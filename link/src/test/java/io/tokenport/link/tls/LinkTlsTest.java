@@ -134,6 +134,24 @@ class LinkTlsTest {
     }
 
     @Test
+    void aGenuineEdgeOfferingOnlyTls12IsRefused() throws Exception {
+        LinkPki pki = pki();
+        SSLContext server = LinkTls.serverContext(pki.zoneCertificate(), pki.zoneKey(), pki.caCertificate());
+        SSLContext client = LinkTls.clientContext(pki.edgeCertificate("sg-1"), pki.edgeKey("sg-1"),
+                pki.caCertificate());
+        try (SSLServerSocket socket = listen(server);
+             SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("localhost", socket.getLocalPort())) {
+            CompletableFuture<Handshake> seen = serveOnce(socket);
+            javax.net.ssl.SSLParameters tls12 = LinkTls.clientParameters();
+            tls12.setProtocols(new String[] {"TLSv1.2"});
+            s.setSSLParameters(tls12);
+            s.setSoTimeout(10_000);
+            assertThatThrownBy(s::startHandshake).isInstanceOf(SSLException.class);
+            assertThatThrownBy(() -> seen.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SSLException.class);
+        }
+    }
+
+    @Test
     void mismatchedFilesAreRefusedAtStartWithTheFileNamed() throws Exception {
         LinkPki pki = pki();
         assertThatThrownBy(() -> LinkTls.clientContext(pki.edgeCertificate("sg-1"), pki.zoneKey(),
