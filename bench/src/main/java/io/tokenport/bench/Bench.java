@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks TokenPort against reference engines; measures serving and the zone's screening.",
-        subcommands = {EngineBench.class, ServeBench.class, ScreeningEval.class, ScreeningSpeed.class,
+        description = "Benchmarks TokenPort against reference engines; measures serving, the link and the zone's screening.",
+        subcommands = {EngineBench.class, ServeBench.class, LinkBench.class, ScreeningEval.class, ScreeningSpeed.class,
                 CommandLine.HelpCommand.class})
 public final class Bench {
 

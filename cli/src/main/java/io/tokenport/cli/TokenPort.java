@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TokenPort.Version.class,
         description = "Exports AI tokens from a data-bonded zone.",
-        subcommands = {UpCommand.class, GenerateCommand.class, TenantsCommand.class, KeysCommand.class, ReportCommand.class,
-                AuditCommand.class,
+        subcommands = {UpCommand.class, EdgeCommand.class, PkiCommand.class, GenerateCommand.class, TenantsCommand.class,
+                KeysCommand.class, ReportCommand.class, AuditCommand.class,
                 SynthCommand.class, CommandLine.HelpCommand.class})
 public final class TokenPort {
 

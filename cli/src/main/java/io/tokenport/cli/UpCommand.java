@@ -79,6 +79,9 @@ final class UpCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    LinkOptions link;
+
+    @Mixin
     ConfigOption config;
 
     @Option(names = "--redis", paramLabel = "URL",
@@ -138,7 +141,7 @@ final class UpCommand implements Callable<Integer> {
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
                 .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"))
-                .screeningRules(screeningRules)
+                .screeningRules(screeningRules).link(link.listener())
                 .egressAllow(egressAllow.stream().map(io.tokenport.zone.egress.EgressGuard.Destination::parse).toList());
         if (threads != null) {
             config.threads(threads);
@@ -154,6 +157,10 @@ final class UpCommand implements Callable<Integer> {
             IssuedKey key = zone.tenants().createKey(DEMO_TENANT);
             out.println("base_url: " + zone.baseUrl());
             out.println("api_key: " + key.secret());
+            if (zone.linkPort() > 0) {
+                String linkHost = link.host.equals("0.0.0.0") || link.host.equals("::") ? "127.0.0.1" : link.host;
+                out.println("link_url: https://" + linkHost + ":" + zone.linkPort());
+            }
             out.flush();
             err.printf("model: %s; admin: http://127.0.0.1:%d/metrics (Authorization: Bearer, token in %s); database: %s;"
                             + " %s; the key is shown only now%n", zone.model().id(), zone.adminPort(), tokenFile,

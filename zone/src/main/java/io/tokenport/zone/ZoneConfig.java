@@ -2,6 +2,7 @@ package io.tokenport.zone;
 
 import io.tokenport.zone.batching.BatchScheduler;
 import io.tokenport.zone.egress.EgressGuard;
+import io.tokenport.zone.ingress.LinkListener;
 import io.tokenport.zone.metering.PriceBook;
 import io.tokenport.zone.storage.DatabaseLocation;
 
@@ -33,11 +34,13 @@ import java.util.Objects;
  * @param adminToken     the bearer token of the admin listener
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
+ * @param link           the listener edges connect to (mutual TLS, attested requests only), or null for none
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
                          long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, Path evidenceDir, String logOrigin,
                          java.time.Duration checkpointInterval, java.util.List<EgressGuard.Destination> egressAllow,
-                         Path screeningRules, String adminToken, URI redis) {
+                         Path screeningRules, String adminToken, URI redis,
+                         LinkListener link) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -128,6 +131,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private java.util.List<EgressGuard.Destination> egressAllow = java.util.List.of();
         private Path screeningRules;
         private String adminToken;
+        private LinkListener link;
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -230,6 +234,12 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** Opens a link listener for edges; null (the default) opens none. */
+        public Builder link(LinkListener value) {
+            link = value;
+            return this;
+        }
+
         /** Checks the values and builds the configuration. */
         public ZoneConfig build() {
             if (evidenceDir == null) {
@@ -238,7 +248,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
                     clock, evidenceDir, logOrigin, checkpointInterval, egressAllow, screeningRules,
-                    adminToken != null ? adminToken : newAdminToken(), redis);
+                    adminToken != null ? adminToken : newAdminToken(), redis, link);
         }
     }
 }

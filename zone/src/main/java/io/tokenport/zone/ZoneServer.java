@@ -9,9 +9,11 @@ import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.batching.BatchScheduler;
 import io.tokenport.zone.egress.EgressGuard;
 import io.tokenport.zone.evidence.EgressRecords;
+import io.tokenport.zone.evidence.IngressRecords;
 import io.tokenport.zone.evidence.TransferEvidence;
 import io.tokenport.zone.screening.PersonalDataScreener;
 import io.tokenport.zone.screening.ScreeningRules;
+import io.tokenport.zone.ingress.LinkIngress;
 import io.tokenport.zone.metering.UsageMeter;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.models.ServedModel;
@@ -35,6 +37,7 @@ import java.util.Map;
 public final class ZoneServer implements AutoCloseable {
     private static final String ADMIN_SOCKET = "admin";
     private static final System.Logger LOG = System.getLogger(ZoneServer.class.getName());
+    private static final String LINK_SOCKET = "link";
 
     private final ZoneDatabase database;
     private final ServedModel model;
@@ -107,17 +110,22 @@ public final class ZoneServer implements AutoCloseable {
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
                     limiter, metrics, evidence, screener, config.maxBodyBytes(), config.clock());
             OperationsApi operations = new OperationsApi(metrics, List.of(scheduler), config.adminToken());
-            WebServer server = WebServer.builder()
+            var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
-                    // Every SSE chunk is a small write: without TCP_NODELAY, Nagle's algorithm holds each one until
-                    // the client acknowledges the previous, and clients delay acknowledgements by up to 40 ms.
-                    .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    // Headers and each SSE chunk are separate writes: without TCP_NODELAY, Nagle's algorithm holds
+                    // a chunk until the client's delayed ACK (40 ms on Linux), straight into time to first token.
+                    .connectionOptions(options -> options.tcpNoDelay(true))
                     .routing(api::register)
                     .putSocket(ADMIN_SOCKET, admin -> admin.host(config.host()).port(config.adminPort())
-                            .routing(operations::register))
-                    .build()
-                    .start();
+                            .routing(operations::register));
+            if (config.link() != null) {
+                // A body that is not the attested one is found by the endpoint, which records it like any refusal.
+                LinkIngress.addSocket(builder, LINK_SOCKET, config.link(), api, metrics, config.clock(),
+                        refusal -> refusal.reason() == io.tokenport.link.attestation.RefusalReason.BODY_MISMATCH ? null
+                                : evidence.record(IngressRecords.refusal(refusal)).compact());
+            }
+            WebServer server = builder.build().start();
             return new ZoneServer(database, model, scheduler, tenants, usage, limiter, evidence, egress, server,
                     config.host(), config.adminToken());
         } catch (IOException | RuntimeException | Error e) {
@@ -142,6 +150,11 @@ public final class ZoneServer implements AutoCloseable {
     /** The port the API listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** The port of the link listener (edges, mutual TLS), or -1 if the zone has none. */
+    public int linkPort() {
+        return server.port(LINK_SOCKET);
     }
 
     /** The port of the admin listener: {@code /metrics}, {@code /health}, {@code /ready}. */

@@ -32,7 +32,11 @@ final class Replies {
 
     /** The exchange of a request that has just arrived; its origin is what the ingress attested, if anything. */
     Exchange begin(ServerRequest req) {
-        Origin origin = req.context().get(Origin.class).orElse(Origin.LOOPBACK);
+        // On the link listener the ingress guard has verified the edge's attestation: its edge and jurisdiction.
+        Origin origin = req.context().get(io.tokenport.link.attestation.OriginAttestation.class,
+                        io.tokenport.link.attestation.OriginAttestation.class)
+                .map(a -> new Origin(a.edgeId(), a.jurisdiction()))
+                .orElse(Origin.LOOPBACK);
         return new Exchange(evidence, clock, Exchange.newRequestId(random), origin);
     }
 

@@ -70,6 +70,12 @@ public final class ZoneMetrics {
                 .register(registry);
     }
 
+    /** Counts a request refused at the link's ingress, by reason code ({@code stale}, {@code replayed}, ...). */
+    public void ingressRefused(String reason) {
+        Counter.builder("tokenport_ingress_refusals").description("Requests refused at the link ingress")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         return registry.scrape();

@@ -1,0 +1,101 @@
+package io.tokenport.cli;
+
+import io.tokenport.edge.EdgeConfig;
+import io.tokenport.edge.EdgeServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code tokenport edge}: the overseas access point. Prints {@code base_url: ...} on stdout once the link to the
+ * zone is open; runs until interrupted.
+ */
+@Command(name = "edge",
+        mixinStandardHelpOptions = true,
+        description = {"Run an edge: accept OpenAI API calls from clients near it and forward each",
+                "one, with a signed origin attestation, over the link (mutual TLS, HTTP/2,",
+                "kept warm) to the zone. Prints 'base_url: ...' on stdout. Stop it with Ctrl-C.",
+                "",
+                "Clients are served over HTTPS with --https-cert/--https-key; without them only",
+                "a loopback --host is allowed (plain HTTP must not carry API keys across a network).",
+                ""})
+final class EdgeCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--zone", required = true, paramLabel = "URL",
+            description = "The zone's link listener, such as https://zone.example:8443.")
+    URI zone;
+
+    @Option(names = "--edge-id", required = true, paramLabel = "ID", description = "This edge's id (its certificate's CN).")
+    String edgeId;
+
+    @Option(names = "--jurisdiction", required = true, paramLabel = "CC",
+            description = "Where this edge's clients are: an ISO 3166 two-letter code such as SG.")
+    String jurisdiction;
+
+    @Option(names = "--cert", required = true, paramLabel = "FILE", description = "This edge's link certificate (PEM).")
+    Path cert;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Its private key (PEM).")
+    Path key;
+
+    @Option(names = "--ca", required = true, paramLabel = "FILE", description = "The link CA certificate (PEM).")
+    Path ca;
+
+    @Option(names = "--https-cert", paramLabel = "FILE", description = "Certificate (chain) clients see (PEM).")
+    Path httpsCert;
+
+    @Option(names = "--https-key", paramLabel = "FILE", description = "Its private key (PEM, PKCS#8).")
+    Path httpsKey;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8443", paramLabel = "PORT",
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--link-http1",
+            description = {"Speak HTTP/1.1 on the link (a pool of connections) instead of HTTP/2. A",
+                    "client's hang-up then stops the zone's generation at once; over HTTP/2 the",
+                    "zone's web server does not yet pass stream resets on to it."})
+    boolean linkHttp1;
+
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EdgeConfig config = new EdgeConfig(host, port, httpsCert, httpsKey, zone, edgeId,
+                jurisdiction.toUpperCase(Locale.ROOT), cert, key, ca, Duration.ofSeconds(10), 1 << 20,
+                InstantSource.system(), linkHttp1 ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
+        try (EdgeServer edge = EdgeServer.start(config)) {
+            out.println("base_url: " + edge.baseUrl());
+            out.flush();
+            err.printf("edge %s: clients in %s, linked to %s%n", edgeId, config.jurisdiction(), zone);
+            err.flush();
+            Thread hook = new Thread(stop::countDown, "tokenport-edge-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stop.await();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the JVM is already running the hook.
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,110 @@
+package io.tokenport.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The closed loop from the command line, as an operator sets it up: {@code tokenport pki} makes the certificates,
+ * {@code tokenport up --link-port} starts the zone with its link listener, {@code tokenport edge} connects to it,
+ * and a client's request through the edge is served by the zone.
+ */
+class ClosedLoopCommandsTest {
+    private static final Path STORIES = Path.of("../shared/models/stories260K.gguf");
+
+    @TempDir
+    Path dir;
+
+    /** A command running in the background, its stdout readable line by line. */
+    private record Running(CompletableFuture<Integer> exit, BufferedReader out, StringWriter err) {
+    }
+
+    private static Running start(CommandLine cl, String... args) throws Exception {
+        cl.setExecutionExceptionHandler(new UserErrors());
+        PipedWriter pipe = new PipedWriter();
+        BufferedReader lines = new BufferedReader(new PipedReader(pipe, 1 << 16));
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(pipe, true));
+        cl.setErr(new PrintWriter(err, true));
+        // A thread of its own each: on a small machine the common pool may have a single worker, taken by the zone.
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread.ofPlatform().name("command-" + cl.getCommandName()).start(() -> {
+            try {
+                exit.complete(cl.execute(args));
+            } catch (RuntimeException | Error e) {
+                exit.completeExceptionally(e);
+            } finally {
+                cl.getOut().close();
+            }
+        });
+        return new Running(exit, lines, err);
+    }
+
+    private static String value(Running r, String name) throws Exception {
+        String line = r.out().readLine();
+        assertThat(line).as(r.err().toString()).startsWith(name + ": ");
+        return line.substring(name.length() + 2);
+    }
+
+    @Test
+    void aRequestThroughTheEdgeStartedFromTheCommandLineIsServedByTheZone() throws Exception {
+        String pki = dir.resolve("pki").toString();
+        assertThat(AdminCommandsTest.run(Settings.none(), "pki", "init-ca", "--dir", pki).exit()).isZero();
+        assertThat(AdminCommandsTest.run(Settings.none(), "pki", "zone-cert", "--dir", pki, "--ip", "127.0.0.1")
+                .exit()).isZero();
+        assertThat(AdminCommandsTest.run(Settings.none(), "pki", "edge-cert", "--dir", pki, "--edge-id", "sg-1")
+                .exit()).isZero();
+
+        UpCommand up = new UpCommand();
+        CommandLine upCommand = new CommandLine(up);
+        up.modelOptions.environment = Map.of();
+        Running zone = start(upCommand, "--model", STORIES.toString(), "--port", "0",
+                "--data-dir", dir.resolve("data").toString(), "--link-port", "0", "--link-host", "127.0.0.1",
+                "--link-cert", pki + "/zone.crt", "--link-key", pki + "/zone.key", "--link-ca", pki + "/link-ca.crt");
+        EdgeCommand edgeCommand = new EdgeCommand();
+        try {
+            value(zone, "base_url");
+            String key = value(zone, "api_key");
+            String link = value(zone, "link_url");
+
+            Running edge = start(new CommandLine(edgeCommand), "--zone", link, "--edge-id", "sg-1",
+                    "--jurisdiction", "SG", "--cert", pki + "/edge-sg-1.crt", "--key", pki + "/edge-sg-1.key",
+                    "--ca", pki + "/link-ca.crt", "--port", "0");
+            try {
+                String base = value(edge, "base_url");
+                assertThat(base).startsWith("http://127.0.0.1:");
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(base + "/completions"))
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"stories260K\",\"prompt\":"
+                                + "\"Once upon a time\",\"max_tokens\":8,\"temperature\":0}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.body()).contains(", there was a little girl");
+                assertThat(edge.err().toString()).doesNotContain(key);
+            } finally {
+                edgeCommand.stop.countDown();
+            }
+            assertThat(edge.exit().get(30, TimeUnit.SECONDS)).isZero();
+        } finally {
+            up.stop.countDown();
+        }
+        assertThat(zone.exit().get(30, TimeUnit.SECONDS)).isZero();
+    }
+}

@@ -1,0 +1,99 @@
+package io.tokenport.edge;
+
+import io.tokenport.link.pki.LinkPki;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything an edge needs to start.
+ *
+ * @param host            address the clients' listener binds to
+ * @param port            its port, 0 for any free one
+ * @param httpsCertificate the clients' listener's certificate (PEM, chain allowed), or null for plain HTTP, which
+ *                        is only allowed on a loopback address
+ * @param httpsKey        its private key (PEM, PKCS#8), or null
+ * @param zone            the zone's link listener, such as {@code https://zone.example:8443}
+ * @param edgeId          this edge's id: the CN of its link certificate
+ * @param jurisdiction    the jurisdiction this edge's clients are in (ISO 3166-1 alpha-2), attested for each one
+ * @param linkCertificate this edge's link certificate (PEM)
+ * @param linkKey         its private key (PEM, PKCS#8, Ed25519: it also signs the attestations)
+ * @param linkAuthority   the link CA certificate: the only issuer of a zone certificate the edge accepts
+ * @param keepWarm        how often an idle link is pinged so the next request finds it open
+ * @param maxBodyBytes    largest client request body relayed
+ * @param clock           the clock attestations are stamped with
+ * @param linkVersion     HTTP/2 (the default: one multiplexed connection) or HTTP/1.1 (a pool of connections).
+ *                        Over HTTP/1.1 a client's hang-up closes the zone connection, which the zone notices at
+ *                        its next write; over HTTP/2 it resets the stream, which Helidon 4.5's HTTP/2 server does
+ *                        not pass on to the handler (helidon-io/helidon#9496), so the zone generates on.
+ */
+public record EdgeConfig(String host, int port, Path httpsCertificate, Path httpsKey, URI zone, String edgeId,
+                         String jurisdiction, Path linkCertificate, Path linkKey, Path linkAuthority,
+                         Duration keepWarm, long maxBodyBytes, InstantSource clock,
+                         HttpClient.Version linkVersion) {
+    private static final Pattern JURISDICTION = Pattern.compile("[A-Z]{2}");
+
+    public EdgeConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(linkCertificate, "linkCertificate");
+        Objects.requireNonNull(linkKey, "linkKey");
+        Objects.requireNonNull(linkAuthority, "linkAuthority");
+        Objects.requireNonNull(keepWarm, "keepWarm");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(linkVersion, "linkVersion");
+        LinkPki.checkEdgeId(edgeId);
+        if (jurisdiction == null || !JURISDICTION.matcher(jurisdiction).matches()) {
+            throw new IllegalArgumentException("jurisdiction must be an ISO 3166-1 alpha-2 code in upper case, such "
+                    + "as SG, got '" + jurisdiction + "'");
+        }
+        if (!"https".equals(zone.getScheme()) || zone.getHost() == null) {
+            throw new IllegalArgumentException("the zone's link URL must be https://HOST:PORT, got '" + zone + "'");
+        }
+        if ((httpsCertificate == null) != (httpsKey == null)) {
+            throw new IllegalArgumentException("give both the HTTPS certificate and its key, or neither");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (keepWarm.isNegative() || keepWarm.isZero()) {
+            throw new IllegalArgumentException("keep-warm interval must be positive, got " + keepWarm);
+        }
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
+        }
+    }
+
+    /**
+     * A configuration with the defaults: plain HTTP on loopback, any port, the link pinged every 10 s, bodies up
+     * to 1 MiB (the zone's default limit), the system clock.
+     */
+    public static EdgeConfig loopback(URI zone, String edgeId, String jurisdiction, Path linkCertificate,
+                                      Path linkKey, Path linkAuthority) {
+        return new EdgeConfig("127.0.0.1", 0, null, null, zone, edgeId, jurisdiction, linkCertificate, linkKey,
+                linkAuthority, Duration.ofSeconds(10), 1 << 20, InstantSource.system(), HttpClient.Version.HTTP_2);
+    }
+
+    /** This configuration listening on {@code newHost}:{@code newPort}, with HTTPS if a certificate is given. */
+    public EdgeConfig listening(String newHost, int newPort, Path certificate, Path key) {
+        return new EdgeConfig(newHost, newPort, certificate, key, zone, edgeId, jurisdiction, linkCertificate,
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, linkVersion);
+    }
+
+    /** This configuration with the link pinged every {@code interval} of idleness. */
+    public EdgeConfig keepingWarm(Duration interval) {
+        return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
+                linkKey, linkAuthority, interval, maxBodyBytes, clock, linkVersion);
+    }
+
+    /** This configuration with the link speaking {@code version}. */
+    public EdgeConfig speaking(HttpClient.Version version) {
+        return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, version);
+    }
+}
