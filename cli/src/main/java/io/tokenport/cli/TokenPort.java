@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TokenPort.Version.class,
         description = "Exports AI tokens from a data-bonded zone.",
-        subcommands = {UpCommand.class, EdgeCommand.class, PkiCommand.class, GenerateCommand.class, TenantsCommand.class,
+        subcommands = {UpCommand.class, ZoneCommand.class, EdgeCommand.class, PkiCommand.class, GenerateCommand.class, TenantsCommand.class,
                 KeysCommand.class, ReportCommand.class, AuditCommand.class,
                 SynthCommand.class, CommandLine.HelpCommand.class})
 public final class TokenPort {
@@ -47,6 +47,8 @@ public final class TokenPort {
         cl.setDefaultValueProvider(settings);
         UpCommand up = cl.getSubcommands().get("up").getCommand();
         up.settings = settings;
+        ZoneCommand zone = cl.getSubcommands().get("zone").getCommand();
+        zone.settings = settings;
         return cl;
     }
 

@@ -1,19 +1,22 @@
 package io.tokenport.cli;
 
 import io.tokenport.cli.models.HubSettings;
+import io.tokenport.edge.EdgeConfig;
+import io.tokenport.edge.EdgeServer;
+import io.tokenport.link.pki.LinkPki;
 import io.tokenport.zone.ZoneConfig;
 import io.tokenport.zone.ZoneServer;
 import io.tokenport.zone.auth.IssuedKey;
+import io.tokenport.zone.ingress.LinkListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code tokenport up}: the zone API with the embedded engine on one machine, a demo tenant and a fresh API key.
@@ -23,10 +26,12 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "up",
         mixinStandardHelpOptions = true,
-        description = {"Start TokenPort on this machine: the zone's OpenAI-compatible API over the",
-                "embedded engine, an embedded SQLite database under --data-dir, and a demo",
-                "tenant whose new API key is printed once. Prints 'base_url: ...' and",
-                "'api_key: ...' on stdout. Stop it with Ctrl-C.",
+        description = {"Start TokenPort on this machine: a local edge on --port in front of the zone",
+                "(the zone's OpenAI-compatible API over the embedded engine, reached over a",
+                "mutual-TLS link with attested requests, as in a real deployment), an",
+                "embedded SQLite database under --data-dir, and a demo tenant whose new API",
+                "key is printed once. Prints 'base_url: ...' and 'api_key: ...' on stdout.",
+                "Stop it with Ctrl-C.",
                 "",
                 "Without --model it serves " + ModelOptions.DEFAULT_MODEL_NAME + ", downloaded",
                 "once (469 MiB) from Hugging Face into the model cache and checked against",
@@ -49,139 +54,88 @@ import java.util.concurrent.CountDownLatch;
                 "  TOKENPORT_MODEL_CACHE  model cache directory when --model-cache is absent"})
 final class UpCommand implements Callable<Integer> {
     static final String DEMO_TENANT = "demo";
-
-    // Libraries' start-up chatter (migrations applied, sockets bound) would bury the two lines a user needs;
-    // keep their warnings and errors. Held in fields: java.util.logging keeps loggers only weakly.
-    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
-    private static final java.util.logging.Logger HELIDON_LOG = quiet("io.helidon");
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
-        return logger;
-    }
+    static final String LOCAL_EDGE = "local-edge";
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ModelOptions modelOptions;
-
-    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
-            description = "API port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--admin-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the admin listener (/metrics, /health, /ready); 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Mixin
-    StoreOptions store;
+    ZoneOptions zoneOptions;
 
     @Mixin
     LinkOptions link;
 
-    @Mixin
-    ConfigOption config;
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port on 127.0.0.1 that clients call (the local edge's, or with --direct the zone's own"
+                    + " API); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
 
-    @Option(names = "--redis", paramLabel = "URL",
-            description = "redis://HOST:6379 to share rate-limit counters between zone replicas (default: in this process).")
-    java.net.URI redis;
+    @Option(names = "--jurisdiction", defaultValue = "SG", paramLabel = "CC",
+            description = "The jurisdiction the local edge attests for its clients (default: ${DEFAULT-VALUE}).")
+    String jurisdiction;
 
-    @Option(names = "--egress-allow", split = ",", paramLabel = "HOST:PORT",
-            description = "Destinations the zone may connect to besides its database and Redis (upstream servers),"
-                    + " comma-separated; every other outbound connection is refused and recorded (default: none).")
-    java.util.List<String> egressAllow = java.util.List.of();
-
-    @Option(names = "--screening-rules", paramLabel = "FILE",
-            description = "The operator's screening rules (JSON: version, regex patterns, terms) on top of the built-in"
-                    + " detectors for PRC resident ids, credit codes, mobile numbers and UnionPay cards (default: none).")
-    Path screeningRules;
-
-    @Option(names = "--admin-token-file", paramLabel = "FILE",
-            description = "File holding the admin listener's bearer token (default: DATA-DIR/admin.token, created with"
-                    + " a random token, readable by its owner only).")
-    Path adminTokenFile;
+    @Option(names = "--direct",
+            description = "No local edge: the zone's own API on --port (unattested; for development and benchmarks).")
+    boolean direct;
 
     /** Where defaults and prices come from; set by {@link TokenPort#commandLine}. */
     Settings settings = Settings.none();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of CPU cores, at most 8).")
-    Integer threads;
-
-    enum LogFormat { json, text }
-
-    @Option(names = "--log-format", defaultValue = "json", paramLabel = "FORMAT",
-            description = "Logs on stderr as one JSON object a line (json) or plain text (text); they hold ids, counts"
-                    + " and timings, never prompts, completions or keys (default: ${DEFAULT-VALUE}).")
-    LogFormat logFormat;
-
-    /** Counted down to stop a running {@code up} (tests); Ctrl-C stops it through the shutdown hook. */
-    final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    /** Stops a running {@code up} (tests); Ctrl-C and SIGTERM stop it too. */
+    final RunUntilStopped running = new RunUntilStopped();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (logFormat == LogFormat.json) {
-            for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-                h.setFormatter(new io.tokenport.zone.operations.JsonLogFormatter());
-            }
+        ZoneConfig.Builder config = zoneOptions.configure(err, settings);
+        LinkListener remoteLink = link.listener();
+        // The local edge needs a link of its own; with --link-port (edges elsewhere) or --direct the zone's plain
+        // API serves this machine's clients instead.
+        boolean localEdge = !direct && remoteLink == null;
+        LinkPki pki = null;
+        if (localEdge) {
+            pki = LocalLink.pki(zoneOptions.store.dataDir.resolve("link"), err);
+            config.plainApi(false).link(LinkListener.of("127.0.0.1", 0, pki.zoneCertificate(), pki.zoneKey(),
+                    pki.caCertificate()));
+        } else {
+            config.port(port).link(remoteLink);
         }
-        Path model = modelOptions.modelFile(err);
-        Files.createDirectories(store.dataDir);
-        ZoneConfig.Builder config = ZoneConfig.builder(model, store.location()).port(port).adminPort(adminPort)
-                .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"))
-                .screeningRules(screeningRules).link(link.listener())
-                .egressAllow(egressAllow.stream().map(io.tokenport.zone.egress.EgressGuard.Destination::parse).toList());
-        if (threads != null) {
-            config.threads(threads);
-        }
-        Path tokenFile = adminTokenFile != null ? adminTokenFile : store.dataDir.resolve("admin.token");
-        config.adminToken(AdminToken.readOrCreate(tokenFile, adminTokenFile == null));
-        err.printf("starting the zone with %s ...%n", model);
-        err.flush();
+        EdgeServer edge = null;
         try (ZoneServer zone = ZoneServer.start(config.build())) {
+            if (localEdge) {
+                // HTTP/1.1 on the local link: a client that hangs up closes its link connection, which stops its
+                // stream in the zone at once (HTTP/2 stream resets do not reach the zone's handler yet).
+                edge = EdgeServer.start(EdgeConfig.loopback(URI.create("https://127.0.0.1:" + zone.linkPort()),
+                                LOCAL_EDGE, jurisdiction, pki.edgeCertificate(LOCAL_EDGE), pki.edgeKey(LOCAL_EDGE),
+                                pki.caCertificate())
+                        .listening("127.0.0.1", port, null, null).speaking(HttpClient.Version.HTTP_1_1));
+            }
             if (zone.tenants().findTenant(DEMO_TENANT).isEmpty()) {
                 zone.tenants().createTenant(DEMO_TENANT, "SG");
             }
             IssuedKey key = zone.tenants().createKey(DEMO_TENANT);
-            out.println("base_url: " + zone.baseUrl());
+            out.println("base_url: " + (edge != null ? edge.baseUrl() : zone.baseUrl()));
             out.println("api_key: " + key.secret());
-            if (zone.linkPort() > 0) {
+            if (remoteLink != null) {
                 String linkHost = link.host.equals("0.0.0.0") || link.host.equals("::") ? "127.0.0.1" : link.host;
                 out.println("link_url: https://" + linkHost + ":" + zone.linkPort());
             }
             out.flush();
-            err.printf("model: %s; admin: http://127.0.0.1:%d/metrics (Authorization: Bearer, token in %s); database: %s;"
-                            + " %s; the key is shown only now%n", zone.model().id(), zone.adminPort(), tokenFile,
-                    store.location(), settings.describe());
+            err.printf("model: %s; %s; admin: http://127.0.0.1:%d/metrics (Authorization: Bearer, token in %s);"
+                            + " database: %s; %s; the key is shown only now%n", zone.model().id(),
+                    edge != null ? "local edge " + LOCAL_EDGE + " (" + jurisdiction + ") over a mutual-TLS link"
+                            : "zone API served directly", zone.adminPort(), zoneOptions.adminTokenPath(),
+                    zoneOptions.store.location(), settings.describe());
             err.flush();
-            // Ctrl-C: the hook wakes this thread and waits (briefly) for the zone to close.
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                awaitQuietly(closed);
-            }, "tokenport-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stop.await();
+            running.await();
             err.println("stopping");
             err.flush();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for the close below.
-            }
         } finally {
-            closed.countDown();
+            if (edge != null) {
+                edge.close();
+            }
+            running.closed();
         }
         return 0;
     }

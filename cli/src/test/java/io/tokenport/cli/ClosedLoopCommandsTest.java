@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The closed loop from the command line, as an operator sets it up: {@code tokenport pki} makes the certificates,
- * {@code tokenport up --link-port} starts the zone with its link listener, {@code tokenport edge} connects to it,
- * and a client's request through the edge is served by the zone.
+ * {@code tokenport up --link-port} (or {@code tokenport zone}, link only) starts the zone with its link listener,
+ * {@code tokenport edge} connects to it, and a client's request through the edge is served by the zone.
  */
 class ClosedLoopCommandsTest {
     private static final Path STORIES = Path.of("../shared/models/stories260K.gguf");
@@ -73,7 +73,7 @@ class ClosedLoopCommandsTest {
 
         UpCommand up = new UpCommand();
         CommandLine upCommand = new CommandLine(up);
-        up.modelOptions.environment = Map.of();
+        up.zoneOptions.modelOptions.environment = Map.of();
         Running zone = start(upCommand, "--model", STORIES.toString(), "--port", "0",
                 "--data-dir", dir.resolve("data").toString(), "--link-port", "0", "--link-host", "127.0.0.1",
                 "--link-cert", pki + "/zone.crt", "--link-key", pki + "/zone.key", "--link-ca", pki + "/link-ca.crt");
@@ -103,8 +103,85 @@ class ClosedLoopCommandsTest {
             }
             assertThat(edge.exit().get(30, TimeUnit.SECONDS)).isZero();
         } finally {
-            up.stop.countDown();
+            up.running.stop();
         }
         assertThat(zone.exit().get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void theProductionZoneServesOnlyItsLinkToKeysIssuedFromTheCommandLine() throws Exception {
+        String pki = dir.resolve("pki").toString();
+        String data = dir.resolve("data").toString();
+        assertThat(AdminCommandsTest.run(Settings.none(), "pki", "init-ca", "--dir", pki).exit()).isZero();
+        assertThat(AdminCommandsTest.run(Settings.none(), "pki", "zone-cert", "--dir", pki, "--ip", "127.0.0.1")
+                .exit()).isZero();
+        assertThat(AdminCommandsTest.run(Settings.none(), "pki", "edge-cert", "--dir", pki, "--edge-id", "de-1")
+                .exit()).isZero();
+        assertThat(AdminCommandsTest.run(Settings.none(), "tenants", "create", "acme", "--jurisdiction", "DE",
+                "--data-dir", data).exit()).isZero();
+        AdminCommandsTest.Run issued = AdminCommandsTest.run(Settings.none(), "keys", "create", "--tenant", "acme",
+                "--data-dir", data);
+        String key = issued.out().lines().findFirst().orElseThrow().substring("api_key: ".length());
+
+        assertThat(AdminCommandsTest.run(Settings.none(), "zone", "--model", STORIES.toString(), "--data-dir", data)
+                .err()).contains("a zone serves only its link");
+
+        ZoneCommand zoneCommand = new ZoneCommand();
+        CommandLine zoneLine = new CommandLine(zoneCommand);
+        zoneCommand.zoneOptions.modelOptions.environment = Map.of();
+        Running zone = start(zoneLine, "--model", STORIES.toString(), "--data-dir", data,
+                "--link-port", "0", "--link-host", "127.0.0.1", "--link-cert", pki + "/zone.crt",
+                "--link-key", pki + "/zone.key", "--link-ca", pki + "/link-ca.crt");
+        EdgeCommand edgeCommand = new EdgeCommand();
+        try {
+            String link = value(zone, "link_url");
+            Running edge = start(new CommandLine(edgeCommand), "--zone", link, "--edge-id", "de-1",
+                    "--jurisdiction", "DE", "--cert", pki + "/edge-de-1.crt", "--key", pki + "/edge-de-1.key",
+                    "--ca", pki + "/link-ca.crt", "--port", "0");
+            try {
+                String base = value(edge, "base_url");
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(base + "/completions"))
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"stories260K\",\"prompt\":"
+                                + "\"Once upon a time\",\"max_tokens\":4,\"temperature\":0}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.headers().firstValue("TokenPort-Receipt")).isPresent();
+                // Straight to the link port without an edge certificate: refused at the handshake.
+                HttpClient anonymous = HttpClient.newBuilder().sslContext(trustAll()).build();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> anonymous.send(HttpRequest.newBuilder(
+                        URI.create(link + "/v1/models")).header("Authorization", "Bearer " + key).build(),
+                        HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+            } finally {
+                edgeCommand.stop.countDown();
+            }
+            assertThat(edge.exit().get(30, TimeUnit.SECONDS)).isZero();
+        } finally {
+            zoneCommand.running.stop();
+        }
+        assertThat(zone.exit().get(30, TimeUnit.SECONDS)).isZero();
+        // The zone printed no base_url: it has no plain API.
+        assertThat(zone.err().toString()).contains("attested origins only");
+    }
+
+    /** A client context that trusts any server but has no certificate of its own. */
+    private static javax.net.ssl.SSLContext trustAll() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        return tls;
     }
 }

@@ -33,7 +33,7 @@ class GenerateCommandTest {
         StringWriter err = new StringWriter();
         var cl = TokenPort.commandLine();
         cl.getSubcommands().get("generate").<GenerateCommand>getCommand().modelOptions.environment = environment;
-        cl.getSubcommands().get("up").<UpCommand>getCommand().modelOptions.environment = environment;
+        cl.getSubcommands().get("up").<UpCommand>getCommand().zoneOptions.modelOptions.environment = environment;
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

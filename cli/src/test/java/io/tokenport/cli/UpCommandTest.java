@@ -33,7 +33,7 @@ class UpCommandTest {
     private static String serveAndComplete(Map<String, String> environment, String... args) throws Exception {
         UpCommand up = new UpCommand();
         CommandLine cl = new CommandLine(up);
-        up.modelOptions.environment = environment;
+        up.zoneOptions.modelOptions.environment = environment;
         cl.setExecutionExceptionHandler(new UserErrors());
         PipedWriter pipe = new PipedWriter();
         BufferedReader lines = new BufferedReader(new PipedReader(pipe, 1 << 16));
@@ -68,34 +68,49 @@ class UpCommandTest {
             assertThat(body.path("choices").path(0).path("text").asText()).startsWith(", there was a little girl");
             assertThat(body.path("usage").path("completion_tokens").asInt()).isEqualTo(8);
             assertThat(err.toString()).doesNotContain(key);
+            receipt[0] = response.headers().firstValue(io.tokenport.audit.Receipt.HEADER).orElse(null);
         } finally {
-            up.stop.countDown();
+            up.running.stop();
         }
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
         return err.toString();
     }
 
+    /** The receipt of the last {@link #serveAndComplete} answer. */
+    private static final String[] receipt = new String[1];
+
     /** Runs {@code up} expecting it to fail before serving. */
     private static GenerateCommandTest.Run failingUp(Map<String, String> environment, String... args) {
         UpCommand up = new UpCommand();
         CommandLine cl = new CommandLine(up);
-        up.modelOptions.environment = environment;
+        up.zoneOptions.modelOptions.environment = environment;
         cl.setExecutionExceptionHandler(new UserErrors());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
-        up.stop.countDown();
+        up.running.stop();
         return new GenerateCommandTest.Run(code, out.toString(), err.toString());
     }
 
     @Test
     void upPrintsBaseUrlAndKeyThatServeAChatCompletion(@TempDir Path dataDir) throws Exception {
-        serveAndComplete(Map.of(), "--model", STORIES.toString(), "--port", "0",
+        String err = serveAndComplete(Map.of(), "--model", STORIES.toString(), "--port", "0",
                 "--data-dir", dataDir.toString(), "--threads", "1");
 
         assertThat(Files.exists(dataDir.resolve("zone.db"))).isTrue();
+        // The request went through the local edge and the mutual-TLS link: its record names the edge.
+        assertThat(err).contains("local edge local-edge (SG)");
+        try (var log = io.tokenport.audit.TransferLog.openReadOnly(dataDir.resolve("evidence/log"))) {
+            var record = log.read(io.tokenport.audit.Receipt.parse(receipt[0]).index());
+            assertThat(record.edgeId()).isEqualTo("local-edge");
+            assertThat(record.jurisdiction()).isEqualTo("SG");
+        }
+        // The admin listener's token: created once, readable by its owner only, and never printed.
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve("admin.token")))).isEqualTo("rw-------");
+        assertThat(err).doesNotContain(Files.readString(dataDir.resolve("admin.token")).strip());
     }
 
     @Test

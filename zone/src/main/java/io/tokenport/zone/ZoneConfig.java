@@ -34,13 +34,15 @@ import java.util.Objects;
  * @param adminToken     the bearer token of the admin listener
  * @param redis          the Redis server whose counters all replicas share ({@code redis://host:port}), or null to
  *                       keep rate-limit counters in this process
+ * @param plainApi       whether to open the plain (unattested) API listener on {@code host:port}: for one machine
+ *                       and tests; a production zone serves only its link
  * @param link           the listener edges connect to (mutual TLS, attested requests only), or null for none
  */
 public record ZoneConfig(String host, int port, int adminPort, Path modelFile, String modelId, int threads, DatabaseLocation database,
                          long maxBodyBytes, BatchScheduler.Settings scheduler, PriceBook prices, InstantSource clock, Path evidenceDir, String logOrigin,
                          java.time.Duration checkpointInterval, java.util.List<EgressGuard.Destination> egressAllow,
                          Path screeningRules, String adminToken, URI redis,
-                         LinkListener link) {
+                         boolean plainApi, LinkListener link) {
 
     public ZoneConfig {
         Objects.requireNonNull(host, "host");
@@ -51,6 +53,9 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(evidenceDir, "evidenceDir");
+        if (!plainApi && link == null) {
+            throw new IllegalArgumentException("a zone without its plain API must have a link listener, or it serves nothing");
+        }
         if (adminToken == null || adminToken.length() < 16 || !adminToken.matches("[\\x21-\\x7e]+")) {
             throw new IllegalArgumentException("the admin token must be at least 16 printable characters without spaces");
         }
@@ -75,7 +80,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
     public String toString() {
         return "ZoneConfig[host=" + host + ", port=" + port + ", adminPort=" + adminPort + ", model=" + modelFile
                 + " as " + modelId + ", threads=" + threads + ", database=" + database + ", evidence=" + evidenceDir
-                + ", egressAllow=" + egressAllow + ", redis=" + redis + "]";
+                + ", egressAllow=" + egressAllow + ", redis=" + redis + ", plainApi=" + plainApi + ", link=" + link + "]";
     }
 
     /** 32 random bytes, hex. */
@@ -132,6 +137,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
         private Path screeningRules;
         private String adminToken;
         private LinkListener link;
+        private boolean plainApi = true;
 
         private Builder(Path modelFile, DatabaseLocation database) {
             this.modelFile = modelFile;
@@ -234,6 +240,12 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             return this;
         }
 
+        /** Whether to open the plain API listener (the default); a production zone serves only its link. */
+        public Builder plainApi(boolean value) {
+            plainApi = value;
+            return this;
+        }
+
         /** Opens a link listener for edges; null (the default) opens none. */
         public Builder link(LinkListener value) {
             link = value;
@@ -248,7 +260,7 @@ public record ZoneConfig(String host, int port, int adminPort, Path modelFile, S
             String id = modelId != null ? modelId : io.tokenport.zone.models.ServedModel.defaultId(modelFile);
             return new ZoneConfig(host, port, adminPort, modelFile, id, threads, database, maxBodyBytes, scheduler, prices,
                     clock, evidenceDir, logOrigin, checkpointInterval, egressAllow, screeningRules,
-                    adminToken != null ? adminToken : newAdminToken(), redis, link);
+                    adminToken != null ? adminToken : newAdminToken(), redis, plainApi, link);
         }
     }
 }

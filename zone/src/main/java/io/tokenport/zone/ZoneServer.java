@@ -35,7 +35,7 @@ import java.util.Map;
  * admin listener with metrics and health on its own port), so the ports only open once requests can be served.
  */
 public final class ZoneServer implements AutoCloseable {
-    private static final String ADMIN_SOCKET = "admin";
+    private static final String API_SOCKET = "api";
     private static final System.Logger LOG = System.getLogger(ZoneServer.class.getName());
     private static final String LINK_SOCKET = "link";
 
@@ -110,15 +110,19 @@ public final class ZoneServer implements AutoCloseable {
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
                     limiter, metrics, evidence, screener, config.maxBodyBytes(), config.clock());
             OperationsApi operations = new OperationsApi(metrics, List.of(scheduler), config.adminToken());
+            // The admin listener is the server's default socket; the customers' plain API is a named one that a
+            // production zone ("tokenport zone") leaves closed, serving only the attested link.
             var builder = WebServer.builder()
                     .host(config.host())
-                    .port(config.port())
-                    // Headers and each SSE chunk are separate writes: without TCP_NODELAY, Nagle's algorithm holds
-                    // a chunk until the client's delayed ACK (40 ms on Linux), straight into time to first token.
-                    .connectionOptions(options -> options.tcpNoDelay(true))
-                    .routing(api::register)
-                    .putSocket(ADMIN_SOCKET, admin -> admin.host(config.host()).port(config.adminPort())
-                            .routing(operations::register));
+                    .port(config.adminPort())
+                    .routing(operations::register);
+            if (config.plainApi()) {
+                // Headers and each SSE chunk are separate writes: without TCP_NODELAY, Nagle's algorithm holds
+                // a chunk until the client's delayed ACK (40 ms on Linux), straight into time to first token.
+                builder.putSocket(API_SOCKET, socket -> socket.host(config.host()).port(config.port())
+                        .connectionOptions(options -> options.tcpNoDelay(true))
+                        .routing(api::register));
+            }
             if (config.link() != null) {
                 // A body that is not the attested one is found by the endpoint, which records it like any refusal.
                 LinkIngress.addSocket(builder, LINK_SOCKET, config.link(), api, metrics, config.clock(),
@@ -147,9 +151,9 @@ public final class ZoneServer implements AutoCloseable {
         }
     }
 
-    /** The port the API listens on. */
+    /** The port the plain API listens on, or -1 if the zone serves only its link. */
     public int port() {
-        return server.port();
+        return server.port(API_SOCKET);
     }
 
     /** The port of the link listener (edges, mutual TLS), or -1 if the zone has none. */
@@ -159,7 +163,7 @@ public final class ZoneServer implements AutoCloseable {
 
     /** The port of the admin listener: {@code /metrics}, {@code /health}, {@code /ready}. */
     public int adminPort() {
-        return server.port(ADMIN_SOCKET);
+        return server.port();
     }
 
     /**
@@ -167,6 +171,9 @@ public final class ZoneServer implements AutoCloseable {
      * listening on all addresses is named by its loopback address.
      */
     public URI baseUrl() {
+        if (port() < 0) {
+            throw new IllegalStateException("this zone has no plain API listener: it serves only its link");
+        }
         boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
         String name = wildcard ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return URI.create("http://" + name + ":" + port() + "/v1");
