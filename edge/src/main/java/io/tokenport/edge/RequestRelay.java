@@ -29,6 +29,8 @@ import java.util.Set;
  */
 final class RequestRelay {
     private static final System.Logger LOG = System.getLogger(RequestRelay.class.getName());
+    /** The zone's response header naming a stream's request id. */
+    static final String REQUEST_ID_HEADER = "TokenPort-Request-Id";
 
     private final ZoneLink link;
     private final String jurisdiction;
@@ -106,9 +108,14 @@ final class RequestRelay {
                     out.flush();
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
-            // Either side hung up; closing the zone's stream (try-with-resources) cancels the generation there.
+        } catch (IOException | RuntimeException e) {
+            // Either side hung up (Helidon reports a client's hang-up as an unchecked CloseConnectionException).
+            // Closing the zone's stream (try-with-resources) resets it; the zone may not see
+            // an HTTP/2 reset, so the edge also cancels the stream by its id: the generation stops at once.
             LOG.log(System.Logger.Level.DEBUG, "relay ended early: " + e.getMessage());
+            if (stream) {
+                answer.headers().firstValue(REQUEST_ID_HEADER).ifPresent(link::cancel);
+            }
         }
     }
 

@@ -83,6 +83,8 @@ final class ZoneLink implements AutoCloseable {
         }
     }
 
+    private static final String CANCEL_PATH = "/link/cancel/";
+
     private void ping() throws IOException {
         HttpResponse<Void> response = send(HttpRequest.newBuilder(zone.resolve(PING_PATH)).GET()
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
@@ -118,6 +120,19 @@ final class ZoneLink implements AutoCloseable {
     URI target(String rawPath, String rawQuery) {
         return URI.create(zone.getScheme() + "://" + zone.getRawAuthority() + rawPath
                 + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+    }
+
+    /**
+     * Asks the zone to stop the stream of {@code requestId} (its client hung up), without waiting for the answer:
+     * the relay's thread is free at once, and a stream that already ended makes it a harmless 404.
+     */
+    void cancel(String requestId) {
+        if (!requestId.matches("[0-9a-f]{1,64}")) {
+            return;
+        }
+        client.sendAsync(HttpRequest.newBuilder(zone.resolve(CANCEL_PATH + requestId))
+                        .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     /** Sends {@code request}; the response body arrives as it is produced. */

@@ -39,6 +39,8 @@ import java.util.Map;
  */
 final class CompletionsEndpoint {
     private static final System.Logger LOG = System.getLogger(CompletionsEndpoint.class.getName());
+    /** The response header naming a stream's request id. */
+    static final String REQUEST_ID_HEADER = "TokenPort-Request-Id";
     /** OpenAI's default for the legacy completions endpoint. */
     private static final int COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
     /** How long a stream may be silent (queued, or tokens without text yet) before its client is probed. */
@@ -55,10 +57,12 @@ final class CompletionsEndpoint {
     private final InstantSource clock;
     private final Replies replies;
     private final PersonalDataScreener screener;
+    private final ActiveStreams active;
 
     CompletionsEndpoint(BearerAuth auth, Map<String, ModelDeployment> models, UsageMeter meter, RateLimiter limiter,
-                        ZoneMetrics metrics, Replies replies, PersonalDataScreener screener, ObjectMapper json,
-                        long maxBodyBytes, InstantSource clock) {
+                        ZoneMetrics metrics, Replies replies, PersonalDataScreener screener, ActiveStreams active,
+                        ObjectMapper json, long maxBodyBytes, InstantSource clock) {
+        this.active = active;
         this.replies = replies;
         this.screener = screener;
         this.metrics = metrics;
@@ -234,6 +238,9 @@ final class CompletionsEndpoint {
                              Metering metering, Exchange exchange) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        // The request id, so that an edge whose client hangs up can cancel this stream by it.
+        res.header(REQUEST_ID_HEADER, exchange.requestId());
+        active.add(exchange.requestId(), exchange.edgeId(), stream);
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         boolean usageNull = p.includeUsage();
         StringBuilder text = new StringBuilder();
@@ -282,6 +289,8 @@ final class CompletionsEndpoint {
             cancelAndMeter(stream, metering);
             exchange.tokens(stream.promptTokens(), stream.completionTokens());
             finishQuietly(exchange);
+        } finally {
+            active.remove(exchange.requestId());
         }
     }
 

@@ -26,6 +26,7 @@ public final class OpenAiApi {
     private final ObjectMapper json;
     private final Replies replies;
     private final EvidenceEndpoint evidence;
+    private final ActiveStreams activeStreams = new ActiveStreams();
 
     /**
      * @param maxBodyBytes the largest request body accepted; larger ones get a 413
@@ -38,8 +39,13 @@ public final class OpenAiApi {
         this.replies = new Replies(evidence, clock, json.getFactory());
         this.models = new ModelsEndpoint(auth, deployments, json.getFactory(), replies);
         this.evidence = new EvidenceEndpoint(auth, evidence, json.getFactory(), replies);
-        this.completions = new CompletionsEndpoint(auth, deployments, meter, limiter, metrics, replies, screener, json,
-                maxBodyBytes, clock);
+        this.completions = new CompletionsEndpoint(auth, deployments, meter, limiter, metrics, replies, screener,
+                activeStreams, json, maxBodyBytes, clock);
+    }
+
+    /** The streams being answered, for cancellation by the edge that forwarded them. */
+    public ActiveStreams activeStreams() {
+        return activeStreams;
     }
 
     /** Adds the routes to {@code routing}. */

@@ -62,6 +62,11 @@ public final class Exchange {
         return requestId;
     }
 
+    /** The edge the request came through ({@code loopback} on the zone's plain API). */
+    public String edgeId() {
+        return edgeId;
+    }
+
     /** The request body as received. */
     public void requestBody(byte[] body) {
         requestSha256 = Digest.sha256(body);

@@ -39,6 +39,8 @@ import java.time.InstantSource;
 public final class IngressGuard implements Filter {
     /** Edges keep their connections warm with this; it serves nothing, so it needs no attestation. */
     public static final String PING_PATH = "/link/ping";
+    /** Where an edge cancels a stream whose client hung up: {@code POST /link/cancel/{request id}}. */
+    public static final String CANCEL_PREFIX = "/link/cancel/";
     private static final HeaderName ATTESTATION = HeaderNames.create(OriginAttestation.HEADER);
     private static final byte[] EMPTY_SHA256 = AttestationSigner.sha256(new byte[0]);
 
@@ -61,6 +63,14 @@ public final class IngressGuard implements Filter {
             return;
         }
         X509Certificate peer = peerCertificate(req);
+        if (req.path().path().startsWith(CANCEL_PREFIX) && req.prologue().method() == Method.POST) {
+            // No request is served and no body read: the edge's certificate (the handshake) is its authority, and
+            // the route cancels only streams that this very edge forwarded.
+            req.context().register(EdgeIdentity.class, new EdgeIdentity(peer == null ? ""
+                    : AttestationVerifier.commonName(peer)));
+            chain.proceed();
+            return;
+        }
         String header = req.headers().first(ATTESTATION).orElse(null);
         OriginAttestation attestation;
         try {
@@ -92,6 +102,10 @@ public final class IngressGuard implements Filter {
 
     /** An error to answer with, and the receipt of its record (or null). */
     private record Refusal(ApiException error, String receipt) {
+    }
+
+    /** The edge of a link connection, by its certificate's CN. */
+    record EdgeIdentity(String edgeId) {
     }
 
     /** Records the refusal and returns the error to answer with. */

@@ -60,6 +60,13 @@ public final class LinkIngress {
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing -> {
                     routing.addFilter(guard);
+                    routing.post(IngressGuard.CANCEL_PREFIX + "{request}", (req, res) -> {
+                        String edge = req.context().get(IngressGuard.EdgeIdentity.class, IngressGuard.EdgeIdentity.class)
+                                .map(IngressGuard.EdgeIdentity::edgeId).orElse("");
+                        boolean cancelled = api.activeStreams().cancel(req.path().pathParameters().get("request"), edge);
+                        res.status(cancelled ? io.helidon.http.Status.NO_CONTENT_204 : io.helidon.http.Status.NOT_FOUND_404)
+                                .send();
+                    });
                     api.register(routing);
                 }));
     }
