@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -178,16 +177,5 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     /** Where the settings came from, for help text and start-up messages. */
     String describe() {
         return fileName == null ? "no configuration file" : "configuration file " + fileName;
-    }
-
-    /** The text for help footers: the precedence and the environment variable names. */
-    static List<String> helpFooter() {
-        return List.of("",
-                "Every option can also be set by an environment variable (TOKENPORT_ and the option's name in capitals,",
-                "dashes as underscores: --data-dir is TOKENPORT_DATA_DIR) or by a key of the configuration file named",
-                "by --config or TOKENPORT_CONFIG (a properties file: data-dir = /var/lib/tokenport). The command line",
-                "wins over the environment, which wins over the file. Prices go in the file as",
-                "prices.MODEL.prompt / prices.MODEL.completion = US dollars per million tokens (prices.default.* for",
-                "any other model).");
     }
 }

@@ -17,14 +17,17 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "zone",
         mixinStandardHelpOptions = true,
-        description = {"Run the zone of a real deployment: the embedded engine behind the link listener only (mutual",
-                "TLS from edges certified by the link CA, attested overseas origins only), the admin listener, the",
-                "transfer log under --data-dir. Prints 'link_url: ...' on stdout for the edges' --zone. Stop it with",
-                "Ctrl-C or SIGTERM. Needs --link-port, --link-cert, --link-key and --link-ca (tokenport pki)."},
+        description = {"Run the zone of a real deployment: the embedded engine behind the link",
+                "listener only (mutual TLS from edges certified by the link CA, attested",
+                "overseas origins only), the admin listener, and the transfer log under",
+                "--data-dir. Prints 'link_url: ...' on stdout for the edges' --zone. Stop it",
+                "with Ctrl-C or SIGTERM. Needs --link-port, --link-cert, --link-key and",
+                "--link-ca (files from tokenport pki)."},
         footerHeading = "%nSettings:%n",
-        footer = {"  Every option can also be set by an environment variable (TOKENPORT_ and the option's name in",
-                "  capitals, dashes as underscores) or by a key of the configuration file named by --config or",
-                "  TOKENPORT_CONFIG; see 'tokenport up --help'."})
+        footer = {"  Every option can also be set by an environment variable (TOKENPORT_ and the",
+                "  option's name in capitals, dashes as underscores) or by a key of the",
+                "  configuration file named by --config or TOKENPORT_CONFIG; see",
+                "  'tokenport up --help'."})
 final class ZoneCommand implements Callable<Integer> {
 
     @Spec
