@@ -1,6 +1,5 @@
 package io.tokenport.zone.api;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,9 +10,7 @@ import io.tokenport.audit.TransferLog;
 import io.tokenport.zone.evidence.Exchange;
 import io.tokenport.zone.evidence.TransferEvidence;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,7 +42,7 @@ final class EvidenceEndpoint {
         try {
             exchange.tenant(auth.authenticate(req).tenantId());
             SignedCheckpoint c = evidence.checkpoint();
-            replies.json(res, exchange, 200, write(g -> {
+            replies.json(res, exchange, 200, JsonBodies.write(factory, g -> {
                 g.writeStartObject();
                 checkpointFields(g, c);
                 g.writeEndObject();
@@ -73,7 +70,7 @@ final class EvidenceEndpoint {
             }
             Digest leaf = log.leafHash(index);
             List<Digest> proof = log.inclusionProof(index, size);
-            replies.json(res, exchange, 200, write(g -> {
+            replies.json(res, exchange, 200, JsonBodies.write(factory, g -> {
                 g.writeStartObject();
                 g.writeNumberField("index", index);
                 g.writeNumberField("tree_size", size);
@@ -107,7 +104,7 @@ final class EvidenceEndpoint {
                 throw ApiException.invalid("first", "first (" + first + ") must not be larger than second (" + second + ")");
             }
             List<Digest> proof = evidence.log().consistencyProof(first, second);
-            replies.json(res, exchange, 200, write(g -> {
+            replies.json(res, exchange, 200, JsonBodies.write(factory, g -> {
                 g.writeStartObject();
                 g.writeNumberField("first", first);
                 g.writeNumberField("second", second);
@@ -146,20 +143,5 @@ final class EvidenceEndpoint {
             g.writeString(d.base64());
         }
         g.writeEndArray();
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,6 +1,5 @@
 package io.tokenport.zone.api;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.helidon.webserver.http.ServerRequest;
@@ -8,9 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tokenport.zone.models.ModelDeployment;
 import io.tokenport.zone.models.ServedModel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** {@code GET /v1/models} and {@code GET /v1/models/{model}}. */
@@ -31,7 +28,7 @@ final class ModelsEndpoint {
         var exchange = replies.begin(req);
         try {
             exchange.tenant(auth.authenticate(req).tenantId());
-            replies.json(res, exchange, 200, write(g -> {
+            replies.json(res, exchange, 200, JsonBodies.write(factory, g -> {
                 g.writeStartObject();
                 g.writeStringField("object", "list");
                 g.writeArrayFieldStart("data");
@@ -55,7 +52,7 @@ final class ModelsEndpoint {
             if (d == null) {
                 throw ApiException.modelNotFound(id);
             }
-            replies.json(res, exchange, 200, write(g -> model(g, d.model())));
+            replies.json(res, exchange, 200, JsonBodies.write(factory, g -> model(g, d.model())));
         } catch (ApiException e) {
             replies.error(res, exchange, e);
         }
@@ -68,20 +65,5 @@ final class ModelsEndpoint {
         g.writeNumberField("created", m.createdAt().getEpochSecond());
         g.writeStringField("owned_by", "tokenport");
         g.writeEndObject();
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
