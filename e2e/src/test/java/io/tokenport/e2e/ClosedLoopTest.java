@@ -4,11 +4,6 @@ import io.tokenport.audit.Outcome;
 import io.tokenport.audit.TransferLog;
 import io.tokenport.audit.TransferRecord;
 import io.tokenport.cli.TokenPort;
-import io.tokenport.link.pki.CertificateIssuer;
-import io.tokenport.link.pki.CertificateProfile;
-import io.tokenport.link.pki.CertificateSpec;
-import io.tokenport.link.pki.KeyAlgorithm;
-import io.tokenport.link.pki.Pem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,13 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,24 +38,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test classpath, each in its own network namespace (see {@link Topology}); nothing here stands in for a part of
  * TokenPort.
  *
- * <p>Process logs, certificates, the zone's data and the audit bundles are kept in
- * {@code e2e/target/e2e-logs/ClosedLoopTest/run-PID/}. The tests run in order on one loop; the last stops the zone (SIGTERM, which publishes a final checkpoint) to
- * audit its log. Each test sends what it asserts on itself, so any one of them can also run alone.
+ * <p>The loop is set up by {@link ClosedLoop}; process logs, certificates, the zone's data and the audit bundles are
+ * kept in {@code e2e/target/e2e-logs/ClosedLoopTest/run-PID/}. The tests run in order on one loop; the last stops
+ * the zone (SIGTERM, which publishes a final checkpoint) to audit its log. Each test sends what it asserts on
+ * itself, so any one of them can also run alone.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClosedLoopTest {
     private static final Path LOGS = Path.of("e2e/target/e2e-logs/ClosedLoopTest");
     private static final Path MODEL = Path.of("../shared/models/stories260K.gguf");
     private static final String MODEL_ID = "stories260K";
-    /** The zone's link listener, on the zone's cable address; the edge dials the same port at the cable's end. */
-    private static final int LINK_PORT = 9443;
-    /** The edge's HTTPS API for overseas clients. */
-    private static final int EDGE_PORT = 8443;
-    /** The zone's admin listener, on the zone's loopback. */
-    private static final int ADMIN_PORT = 9090;
+    private static final int LINK_PORT = ClosedLoop.LINK_PORT;
+    private static final int ADMIN_PORT = ClosedLoop.ADMIN_PORT;
     /** A PostgreSQL port on the domestic host: somewhere a zone might plausibly be made to connect. */
     private static final int DOMESTIC_PORT = 5432;
-    private static final String EDGE_ID = "sg-1";
+    private static final String EDGE_ID = ClosedLoop.EDGE_ID;
     /** A valid PRC resident id (Beijing, Dongcheng; born 1949-12-31), its check character computed below. */
     private static final String RESIDENT_ID = withCheckCharacter("11010519491231002");
     /** Generous: a loaded two-core machine starts a JVM and loads a model slowly. */
@@ -72,11 +60,10 @@ class ClosedLoopTest {
     private static final Duration RUN = Duration.ofSeconds(120);
 
     private static Namespaces namespaces;
+    private static ClosedLoop loop;
     private static Path work;
     private static Path pki;
     private static Path zoneData;
-    private static Path clientTrust;
-    private static Process zone;
     private static String apiKey;
     private static Instant started;
 
@@ -86,43 +73,10 @@ class ClosedLoopTest {
         namespaces = Namespaces.create();
         work = LOGS.resolve("run-" + ProcessHandle.current().pid());
         deleteTree(work);
-        Files.createDirectories(work);
-        pki = work.resolve("pki");
-        zoneData = work.resolve("zone");
-
-        // The link's certificates, made offline on the zone's side. The zone's names both addresses it is dialed
-        // at: the cable's end (by the edge) and its own (by the domestic host, which must be refused anyway).
-        run(Host.ZONE, "pki", "init-ca", "--dir", pki.toString());
-        run(Host.ZONE, "pki", "zone-cert", "--dir", pki.toString(), "--ip", Topology.CABLE_EDGE_END,
-                "--ip", Topology.ZONE_ADDRESS);
-        run(Host.ZONE, "pki", "edge-cert", "--dir", pki.toString(), "--edge-id", EDGE_ID);
-        clientTrust = issueEdgeHttpsCertificate(work.resolve("https"));
-
-        // A tenant and its key, made inside the zone: the key never crosses the link in clear.
-        run(Host.ZONE, "tenants", "create", "acme", "--jurisdiction", "SG", "--data-dir", zoneData.toString());
-        apiKey = printed(run(Host.ZONE, "keys", "create", "--tenant", "acme", "--data-dir", zoneData.toString()), "api_key: ");
-
-        zone = namespaces.startJava(Host.ZONE, TokenPort.class, List.of("zone",
-                "--model", MODEL.toString(), "--data-dir", zoneData.toString(), "--threads", "1",
-                "--admin-port", String.valueOf(ADMIN_PORT), "--log-format", "text",
-                "--link-port", String.valueOf(LINK_PORT), "--link-host", Topology.ZONE_ADDRESS,
-                "--link-cert", pki.resolve("zone.crt").toString(), "--link-key", pki.resolve("zone.key").toString(),
-                "--link-ca", pki.resolve("link-ca.crt").toString()), Map.of(), work.resolve("zone.log"));
-        namespaces.awaitPort(Host.ZONE, Topology.ZONE_ADDRESS, LINK_PORT, START, zone);
-
-        // The cable: edge -> 10.77.2.2:9443 -> (16 ms each way) -> 10.77.3.2:9443. The link's TLS passes through.
-        namespaces.startCable(LINK_PORT, DelayRelay.DEFAULT_DELAY, work.resolve("cable.log"));
-
-        Process edge = namespaces.startJava(Host.EDGE, TokenPort.class, List.of("edge",
-                "--zone", "https://" + Topology.CABLE_EDGE_END + ":" + LINK_PORT, "--edge-id", EDGE_ID,
-                "--jurisdiction", "SG",
-                "--cert", pki.resolve("edge-" + EDGE_ID + ".crt").toString(),
-                "--key", pki.resolve("edge-" + EDGE_ID + ".key").toString(),
-                "--ca", pki.resolve("link-ca.crt").toString(),
-                "--https-cert", work.resolve("https/edge.crt").toString(),
-                "--https-key", work.resolve("https/edge.key").toString(),
-                "--host", Topology.EDGE_ADDRESS, "--port", String.valueOf(EDGE_PORT)), Map.of(), work.resolve("edge.log"));
-        namespaces.awaitPort(Host.CLIENT, Topology.EDGE_ADDRESS, EDGE_PORT, START, edge);
+        loop = ClosedLoop.start(namespaces, MODEL, work, START);
+        pki = loop.pki();
+        zoneData = loop.zoneData();
+        apiKey = loop.apiKey();
     }
 
     @AfterAll
@@ -141,8 +95,8 @@ class ClosedLoopTest {
         // Streamed, the same greedy completion arrives as events (as many as the zone had ready when it wrote).
         CommandResult streamed = overseasClient(Map.of(), "--stream");
         assertThat(streamed.output()).as(streamed.output()).contains("status=200", "finish_reason=length",
-                "completion_tokens=4", "text_sha256=" + printed(client.output(), "text_sha256="));
-        assertThat(Integer.parseInt(printed(streamed.output(), "stream_text_chunks="))).isBetween(1, 4);
+                "completion_tokens=4", "text_sha256=" + ClosedLoop.printed(client.output(), "text_sha256="));
+        assertThat(Integer.parseInt(ClosedLoop.printed(streamed.output(), "stream_text_chunks="))).isBetween(1, 4);
 
         // The zone recorded both as served to this edge's attested client in SG.
         assertThat(records(r -> r.outcome() instanceof Outcome.Served && r.edgeId().equals(EDGE_ID)
@@ -235,8 +189,8 @@ class ClosedLoopTest {
         assertThat(client.output()).as(client.output()).contains("status=200");
 
         // SIGTERM: the zone stops and publishes a final checkpoint covering every record.
-        zone.destroy();
-        assertThat(zone.waitFor(60, TimeUnit.SECONDS)).as("the zone stops on SIGTERM").isTrue();
+        loop.zone().destroy();
+        assertThat(loop.zone().waitFor(60, TimeUnit.SECONDS)).as("the zone stops on SIGTERM").isTrue();
         long recorded;
         try (TransferLog log = TransferLog.openReadOnly(zoneData.resolve("evidence/log"))) {
             recorded = log.size();
@@ -244,9 +198,9 @@ class ClosedLoopTest {
 
         // The regulator has the zone's verifier key beforehand, from the operator.
         Path key = work.resolve("zone.vkey");
-        Files.writeString(key, printed(run(Host.ZONE, "audit", "key", "--data-dir", zoneData.toString()), "") + "\n");
+        Files.writeString(key, ClosedLoop.printed(loop.tokenport(Host.ZONE, "audit", "key", "--data-dir", zoneData.toString()), "") + "\n");
         Path bundle = work.resolve("bundle");
-        run(Host.ZONE, "audit", "export", "--from", started.minusSeconds(60).toString(),
+        loop.tokenport(Host.ZONE, "audit", "export", "--from", started.minusSeconds(60).toString(),
                 "--to", Instant.now().plusSeconds(60).toString(), "--out", bundle.toString(), "--data-dir", zoneData.toString());
         List<String> lines = Files.readAllLines(bundle.resolve("records.jsonl"), StandardCharsets.UTF_8);
         assertThat(lines).hasSize((int) recorded);
@@ -285,37 +239,11 @@ class ClosedLoopTest {
 
     /** The SDK client in the client namespace, calling the edge's HTTPS API. */
     private static CommandResult overseasClient(Map<String, String> env, String... flags) {
-        var args = new ArrayList<>(List.of("https://" + Topology.EDGE_ADDRESS + ":" + EDGE_PORT + "/v1", MODEL_ID,
-                clientTrust.toString()));
+        var args = new ArrayList<>(List.of(loop.edgeBaseUrl(), MODEL_ID, loop.clientTrust().toString()));
         args.addAll(List.of(flags));
         var environment = new java.util.HashMap<>(env);
         environment.put("OPENAI_API_KEY", apiKey);
         return namespaces.runJava(Host.CLIENT, OverseasClient.class, args, environment, RUN);
-    }
-
-    /**
-     * The edge's public HTTPS certificate for {@link Topology#EDGE_ADDRESS}. In a deployment it comes from a public
-     * CA the clients already trust, not from the link's CA (whose trust must stay between zone and edges); here a
-     * throwaway CA stands in for the public one, and the client is told to trust it.
-     *
-     * @return the stand-in CA's certificate file, for the client
-     */
-    private static Path issueEdgeHttpsCertificate(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        var random = new SecureRandom();
-        Instant now = Instant.now();
-        KeyPair caKeys = KeyAlgorithm.EC_P256.generate();
-        X509Certificate ca = CertificateIssuer.selfSigned(new CertificateSpec("stand-in public CA", caKeys.getPublic(),
-                CertificateProfile.AUTHORITY, List.of(), List.of(), now.minusSeconds(300), now.plus(Duration.ofDays(1))),
-                caKeys.getPrivate(), random);
-        KeyPair edgeKeys = KeyAlgorithm.EC_P256.generate();
-        X509Certificate edge = CertificateIssuer.of(ca, caKeys.getPrivate(), random).issue(new CertificateSpec(
-                Topology.EDGE_ADDRESS, edgeKeys.getPublic(), CertificateProfile.ZONE_SERVER, List.of(),
-                List.of(InetAddress.ofLiteral(Topology.EDGE_ADDRESS)), now.minusSeconds(300), now.plus(Duration.ofDays(1))));
-        Pem.writeCertificate(dir.resolve("ca.crt"), ca);
-        Pem.writeCertificate(dir.resolve("edge.crt"), edge);
-        Pem.writePrivateKey(dir.resolve("edge.key"), edgeKeys.getPrivate());
-        return dir.resolve("ca.crt");
     }
 
     /**
@@ -333,20 +261,6 @@ class ClosedLoopTest {
         }
         int check = (12 - sum % 11) % 11;
         return first17 + (check == 10 ? "X" : String.valueOf(check));
-    }
-
-    /** Runs {@code tokenport ARGS} to completion in {@code host}'s namespace and returns what it printed. */
-    private static String run(Host host, String... tokenportArgs) {
-        CommandResult result = namespaces.runJava(host, TokenPort.class, List.of(tokenportArgs), Map.of(), START);
-        assertThat(result.exitCode()).as("tokenport " + String.join(" ", tokenportArgs) + ":\n" + result.output()).isZero();
-        return result.output();
-    }
-
-    /** The rest of the first line starting with {@code label}, skipping the JVM's warnings. */
-    private static String printed(String output, String label) {
-        return output.lines().filter(l -> !l.startsWith("WARNING: ") && !l.isBlank() && l.startsWith(label))
-                .map(l -> l.substring(label.length()).strip())
-                .findFirst().orElseThrow(() -> new AssertionError("no line starting with " + label));
     }
 
     /** {@code output} without the JVM's start-up warnings (the incubating vector module's). */
