@@ -109,7 +109,7 @@ public final class ZoneServer implements AutoCloseable {
             metrics.watch(model.id(), scheduler);
             OpenAiApi api = new OpenAiApi(tenants, Map.of(model.id(), new ModelDeployment(model, scheduler)), usage,
                     limiter, metrics, evidence, screener, config.maxBodyBytes(), config.clock());
-            OperationsApi operations = new OperationsApi(metrics, List.of(scheduler), config.adminToken());
+            OperationsApi operations = new OperationsApi(metrics, List.of(scheduler), egress, config.adminToken());
             // The admin listener is the server's default socket; the customers' plain API is a named one that a
             // production zone ("tokenport zone") leaves closed, serving only the attested link.
             var builder = WebServer.builder()
