@@ -3,8 +3,6 @@ package io.tokenport.link.attestation;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -128,15 +126,8 @@ public final class AttestationVerifier {
 
     private static void checkSignature(OriginAttestation.Signed signed, X509Certificate peer)
             throws AttestationRefusedException {
-        boolean valid;
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(peer.getPublicKey());
-            verifier.update(OriginAttestation.signedBytes(signed.fields()));
-            valid = signed.signature().length == 64 && verifier.verify(signed.signature());
-        } catch (GeneralSecurityException e) {
-            valid = false;
-        }
+        boolean valid = Ed25519Keys.verify(peer.getPublicKey(), OriginAttestation.signedBytes(signed.fields()),
+                signed.signature());
         if (!valid) {
             throw new AttestationRefusedException(RefusalReason.BAD_SIGNATURE,
                     "attestation signature does not verify against edge '" + signed.attestation().edgeId()
