@@ -15,8 +15,16 @@ import picocli.CommandLine.Command;
         subcommands = {EngineBench.class, ServeBench.class, LinkBench.class, ScreeningEval.class, ScreeningSpeed.class,
                 CommandLine.HelpCommand.class})
 public final class Bench {
+    /**
+     * The servers a bench starts log each request and their start-up at INFO; in a bench that is noise between
+     * the tables (and costs time inside what is measured). Held: java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIET = java.util.stream.Stream.of(
+                    "io.tokenport.zone.access", "io.helidon", "org.flywaydb")
+            .map(java.util.logging.Logger::getLogger).toList();
 
     public static void main(String[] args) {
+        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         System.exit(new CommandLine(new Bench()).execute(args));
     }
 }
