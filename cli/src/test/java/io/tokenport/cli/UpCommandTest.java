@@ -114,6 +114,19 @@ class UpCommandTest {
     }
 
     @Test
+    void directServesTheZonesOwnApiWithoutTheLocalEdge(@TempDir Path dataDir) throws Exception {
+        String err = serveAndComplete(Map.of(), "--model", STORIES.toString(), "--port", "0",
+                "--data-dir", dataDir.toString(), "--threads", "1", "--direct");
+
+        assertThat(err).contains("zone API served directly");
+        assertThat(dataDir.resolve("link")).doesNotExist();
+        try (var log = io.tokenport.audit.TransferLog.openReadOnly(dataDir.resolve("evidence/log"))) {
+            var record = log.read(io.tokenport.audit.Receipt.parse(receipt[0]).index());
+            assertThat(record.edgeId()).isEqualTo("loopback");
+        }
+    }
+
+    @Test
     void upDownloadsAnHfModelFromHfEndpointIntoTheCacheAndServesIt(@TempDir Path dataDir, @TempDir Path cache)
             throws Exception {
         try (HubServer hub = new HubServer("tiny", "stories-GGUF", "main", "stories260K.gguf",
