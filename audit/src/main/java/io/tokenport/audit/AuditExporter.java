@@ -22,11 +22,27 @@ public final class AuditExporter {
 
     private final TransferLog log;
     private final VerifierKey key;
+    private final SigningKey signer;
 
-    /** An exporter of {@code log}, whose checkpoints are signed by {@code key}. */
+    /**
+     * An exporter of {@code log}, whose checkpoints are signed by {@code key}. Its bundles prove every record they
+     * hold, but not that no record of the range was left out: use the signing key for that.
+     */
     public AuditExporter(TransferLog log, VerifierKey key) {
         this.log = log;
         this.key = key;
+        this.signer = null;
+    }
+
+    /**
+     * An exporter of {@code log} that also signs each bundle's manifest with the log's own key ({@code
+     * manifest.sig}): the zone then states, under its signature, that the bundle holds every record that arrived
+     * in the range. An omitted record is proven by any receipt for it whose arrival lies in the range.
+     */
+    public AuditExporter(TransferLog log, SigningKey signer) {
+        this.log = log;
+        this.key = signer.verifierKey();
+        this.signer = signer;
     }
 
     /**
@@ -107,7 +123,13 @@ public final class AuditExporter {
                 + "to " + to + "\n"
                 + "records " + counts[0] + "\n"
                 + "checkpoint " + latest.size() + "\n");
-        Bundle.write(out.resolve(Bundle.MANIFEST), Bundle.manifest(out));
+        String manifest = Bundle.manifest(out);
+        Bundle.write(out.resolve(Bundle.MANIFEST), manifest);
+        if (signer != null) {
+            // Ed25519 is deterministic: the same bundle gets the same signature, so exports stay byte-identical.
+            Bundle.write(out.resolve(Bundle.MANIFEST_SIGNATURE), SignedNote.sign(Bundle.MANIFEST_NOTE_HEADER + manifest,
+                    signer));
+        }
         return new Summary(counts[0], latest.size(), checkpoints.size(), counts[1]);
     }
 }

@@ -63,18 +63,20 @@ public final class AuditVerifier {
         VerificationReport run(VerifierKey trusted) {
             if (!Files.isDirectory(dir)) {
                 fail(dir.toString(), "bundle", "not a directory");
-                return new VerificationReport(trusted, false, 0, 0, 0, failures);
+                return new VerificationReport(trusted, false, 0, 0, 0, failures, false);
             }
             checkManifest();
             VerifierKey key = key(trusted);
             if (key == null) {
-                return new VerificationReport(null, true, 0, 0, 0, failures);
+                return new VerificationReport(null, true, 0, 0, 0, failures, false);
             }
+            boolean signedManifest = manifestSignature(key);
             List<Checkpoint> checkpoints = checkpoints(key);
             int consistent = consistency(checkpoints);
             Checkpoint latest = checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
             int records = records(latest);
-            return new VerificationReport(key, trusted == null, checkpoints.size(), consistent, records, failures);
+            return new VerificationReport(key, trusted == null, checkpoints.size(), consistent, records, failures,
+                    signedManifest);
         }
 
         private void checkManifest() {
@@ -117,12 +119,33 @@ public final class AuditVerifier {
             }
             try {
                 for (String f : Bundle.files(dir)) {
-                    if (!f.equals(Bundle.MANIFEST) && !listed.contains(f)) {
+                    if (!f.equals(Bundle.MANIFEST) && !f.equals(Bundle.MANIFEST_SIGNATURE) && !listed.contains(f)) {
                         fail(f, "manifest", "file not listed in the manifest");
                     }
                 }
             } catch (IOException e) {
                 fail(dir.toString(), "manifest", "cannot list the bundle: " + e.getMessage());
+            }
+        }
+
+        /**
+         * Whether the zone signed the manifest (then the bundle is its statement that no record of the range is
+         * missing); a signature that is there but does not verify, or signs another manifest, is a failure.
+         */
+        private boolean manifestSignature(VerifierKey key) {
+            if (!Files.exists(dir.resolve(Bundle.MANIFEST_SIGNATURE))) {
+                return false;
+            }
+            try {
+                String text = SignedNote.open(read(Bundle.MANIFEST_SIGNATURE), key);
+                if (!text.equals(Bundle.MANIFEST_NOTE_HEADER + read(Bundle.MANIFEST))) {
+                    fail(Bundle.MANIFEST_SIGNATURE, "manifest signature", "signs another manifest than this bundle's");
+                    return false;
+                }
+                return true;
+            } catch (IOException | AuditException e) {
+                fail(Bundle.MANIFEST_SIGNATURE, "manifest signature", e.getMessage());
+                return false;
             }
         }
 

@@ -29,6 +29,10 @@ final class Bundle {
     static final String CONSISTENCY = "consistency";
     static final String RECORDS = "records.jsonl";
     static final String MANIFEST = "manifest.sha256";
+    /** The zone's signed note over the manifest: it states that the bundle holds exactly these files. */
+    static final String MANIFEST_SIGNATURE = "manifest.sig";
+    /** The first line of the signed manifest note (it has spaces, so it can never read as a checkpoint). */
+    static final String MANIFEST_NOTE_HEADER = "tokenport audit manifest v1\n";
 
     private Bundle() {
     }
@@ -82,7 +86,7 @@ final class Bundle {
     static String manifest(Path dir) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (String f : files(dir)) {
-            if (!f.equals(MANIFEST)) {
+            if (!f.equals(MANIFEST) && !f.equals(MANIFEST_SIGNATURE)) {
                 sb.append(Digest.sha256(Files.readAllBytes(dir.resolve(f))).hex()).append("  ").append(f).append('\n');
             }
         }

@@ -13,9 +13,11 @@ import java.util.List;
  * @param consistencyProofs consistency proofs that verified
  * @param records records whose inclusion proof verified
  * @param failures every failed check, in the order found
+ * @param manifestSigned true if the zone signed the bundle's manifest: its statement that the bundle holds every
+ *     record of the range (without it, a bundle proves the records it holds, not that none was left out)
  */
 public record VerificationReport(VerifierKey key, boolean keyFromBundle, int checkpoints, int consistencyProofs,
-        int records, List<Failure> failures) {
+        int records, List<Failure> failures, boolean manifestSigned) {
 
     /**
      * One failed check.
@@ -52,6 +54,8 @@ public record VerificationReport(VerifierKey key, boolean keyFromBundle, int che
                 .append('\n');
         sb.append(checkpoints).append(" checkpoints, ").append(consistencyProofs).append(" consistency proofs, ")
                 .append(records).append(" records verified\n");
+        sb.append(manifestSigned ? "manifest signed by the zone: it states that no record of the range is missing\n"
+                : "manifest not signed: the bundle proves its records, not that none of the range was left out\n");
         for (Failure f : failures) {
             sb.append("  ").append(f).append('\n');
         }

@@ -57,6 +57,45 @@ class AuditBundleTest {
     }
 
     @Test
+    void aSignedManifestIsTheZonesStatementThatNothingIsMissingAndAnyChangeToItIsCaught() throws IOException {
+        assertThat(AuditVerifier.verify(bundle, key.verifierKey()).manifestSigned()).isFalse();
+        Path signed = tmp.resolve("signed");
+        Path again = tmp.resolve("signed-again");
+        try (TransferLog log = TransferLog.open(logDir)) {
+            new AuditExporter(log, key).export(Instant.ofEpochMilli(T0 + 5_000), Instant.ofEpochMilli(T0 + 58_000),
+                    signed);
+            new AuditExporter(log, key).export(Instant.ofEpochMilli(T0 + 5_000), Instant.ofEpochMilli(T0 + 58_000),
+                    again);
+        }
+        VerificationReport report = AuditVerifier.verify(signed, key.verifierKey());
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.manifestSigned()).isTrue();
+        assertThat(report.toString()).contains("manifest signed by the zone");
+        // Deterministic signatures: a regenerated signed bundle is byte-identical too.
+        assertThat(Files.readAllBytes(again.resolve(Bundle.MANIFEST_SIGNATURE)))
+                .isEqualTo(Files.readAllBytes(signed.resolve(Bundle.MANIFEST_SIGNATURE)));
+
+        // Someone drops a record and rewrites the manifest to match: the zone's signature no longer covers it.
+        Path records = signed.resolve(Bundle.RECORDS);
+        List<String> lines = Files.readAllLines(records);
+        Files.write(records, lines.subList(1, lines.size()));
+        Files.writeString(signed.resolve(Bundle.MANIFEST), Bundle.manifest(signed));
+        VerificationReport dropped = AuditVerifier.verify(signed, key.verifierKey());
+        assertThat(dropped.manifestSigned()).isFalse();
+        assertThat(dropped.failures()).anySatisfy(f -> {
+            assertThat(f.subject()).isEqualTo(Bundle.MANIFEST_SIGNATURE);
+            assertThat(f.detail()).contains("signs another manifest");
+        });
+
+        // A signature by another key is refused too.
+        SigningKey other = SigningKey.generate(key.name());
+        Files.writeString(signed.resolve(Bundle.MANIFEST_SIGNATURE), SignedNote.sign(Bundle.MANIFEST_NOTE_HEADER
+                + Files.readString(signed.resolve(Bundle.MANIFEST)), other));
+        assertThat(AuditVerifier.verify(signed, key.verifierKey()).failures())
+                .anySatisfy(f -> assertThat(f.check()).isEqualTo("manifest signature"));
+    }
+
+    @Test
     void regeneratingTheBundleGivesIdenticalBytes() throws IOException {
         Path again = tmp.resolve("again");
         try (TransferLog log = TransferLog.open(logDir)) {

@@ -2,6 +2,7 @@ package io.tokenport.cli;
 
 import io.tokenport.audit.AuditExporter;
 import io.tokenport.audit.AuditVerifier;
+import io.tokenport.audit.SigningKey;
 import io.tokenport.audit.TransferLog;
 import io.tokenport.audit.VerificationReport;
 import io.tokenport.audit.VerifierKey;
@@ -90,8 +91,17 @@ final class AuditCommand {
             }
             Path evidence = evidenceDir(store);
             VerifierKey key = zoneKey(evidence);
+            Path signingKey = evidence.resolve("zone.key");
             try (TransferLog log = TransferLog.openReadOnly(evidence.resolve(TransferEvidence.LOG_DIR))) {
-                AuditExporter.Summary s = new AuditExporter(log, key).export(start, end, out);
+                // With the zone's own key (the operator's, on the zone's host) the manifest is signed: the bundle
+                // then states that it holds every record of the range.
+                AuditExporter exporter = Files.isReadable(signingKey)
+                        ? new AuditExporter(log, SigningKey.read(signingKey)) : new AuditExporter(log, key);
+                if (!Files.isReadable(signingKey)) {
+                    spec.commandLine().getErr().println("the zone's signing key is not readable here: the bundle's"
+                            + " manifest is not signed (it proves its records, not that none was left out)");
+                }
+                AuditExporter.Summary s = exporter.export(start, end, out);
                 spec.commandLine().getErr().printf("exported %d records into %s, proven against the checkpoint of"
                                 + " size %d (%d checkpoints)%s%n", s.records(), out, s.checkpointSize(), s.checkpoints(),
                         s.uncovered() == 0 ? "" : "; " + s.uncovered() + " newer records wait for the next checkpoint");

@@ -59,7 +59,8 @@ class AuditCommandTest {
         AdminCommandsTest.Run ok = AdminCommandsTest.run(Settings.none(), "audit", "verify", dir.resolve("b1").toString(),
                 "--key", keyFile.toString());
         assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
-        assertThat(ok.out()).contains("VERIFIED");
+        assertThat(ok.out()).contains("VERIFIED").contains("manifest signed by the zone");
+        assertThat(dir.resolve("b1/manifest.sig")).exists();
 
         Path records = dir.resolve("b2/records.jsonl");
         Files.writeString(records, Files.readString(records).replaceFirst("\"completionTokens\":3", "\"completionTokens\":2"));
