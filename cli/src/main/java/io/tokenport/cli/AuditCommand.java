@@ -28,10 +28,6 @@ import java.util.concurrent.Callable;
         subcommands = {AuditCommand.Key.class, AuditCommand.Export.class, AuditCommand.Verify.class})
 final class AuditCommand {
 
-    static Path evidenceDir(StoreOptions store) {
-        return store.dataDir.resolve("evidence");
-    }
-
     static VerifierKey zoneKey(Path evidence) throws Exception {
         Path file = evidence.resolve(TransferEvidence.VERIFIER_KEY_FILE);
         if (!Files.exists(file)) {
@@ -53,7 +49,7 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(zoneKey(evidenceDir(store)).format());
+            spec.commandLine().getOut().println(zoneKey(store.evidenceDir()).format());
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -89,7 +85,7 @@ final class AuditCommand {
             if (!end.isAfter(start)) {
                 throw new IllegalArgumentException("--to (" + end + ") must be after --from (" + start + ")");
             }
-            Path evidence = evidenceDir(store);
+            Path evidence = store.evidenceDir();
             VerifierKey key = zoneKey(evidence);
             Path signingKey = evidence.resolve("zone.key");
             try (TransferLog log = TransferLog.openReadOnly(evidence.resolve(TransferEvidence.LOG_DIR))) {

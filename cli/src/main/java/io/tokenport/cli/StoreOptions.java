@@ -24,6 +24,11 @@ final class StoreOptions {
         return database == null ? new DatabaseLocation.Sqlite(dataDir.resolve("zone.db")) : DatabaseLocation.parse(database);
     }
 
+    /** Where the zone keeps its transfer log, signing key and checkpoints. */
+    Path evidenceDir() {
+        return dataDir.resolve("evidence");
+    }
+
     /** Opens (and migrates) the database. */
     ZoneDatabase open() {
         return ZoneDatabase.open(location());

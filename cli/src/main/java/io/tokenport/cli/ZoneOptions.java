@@ -88,7 +88,7 @@ final class ZoneOptions {
         Path model = modelOptions.modelFile(err);
         Files.createDirectories(store.dataDir);
         ZoneConfig.Builder builder = ZoneConfig.builder(model, store.location()).adminPort(adminPort)
-                .prices(settings.prices()).redis(redis).evidenceDir(store.dataDir.resolve("evidence"))
+                .prices(settings.prices()).redis(redis).evidenceDir(store.evidenceDir())
                 .screeningRules(screeningRules)
                 .egressAllow(egressAllow.stream().map(EgressGuard.Destination::parse).toList())
                 .adminToken(AdminToken.readOrCreate(adminTokenPath(), adminTokenFile == null));
