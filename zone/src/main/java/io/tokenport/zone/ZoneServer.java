@@ -86,19 +86,13 @@ public final class ZoneServer implements AutoCloseable {
         });
         ZoneDatabase database = null;
         ServedModel model = null;
-        PersonalDataScreener screener;
-        try {
-            // Birth dates in resident ids are checked against today in China, where they were issued.
-            screener = new PersonalDataScreener(config.screeningRules() == null ? ScreeningRules.none()
-                    : ScreeningRules.load(config.screeningRules()), config.clock().withZone(ZoneId.of("Asia/Shanghai")));
-        } catch (RuntimeException e) {
-            closeQuietly(evidence);
-            egress.unregister();
-            throw e;
-        }
         BatchScheduler scheduler = null;
         RateLimiter limiter = null;
         try {
+            // Birth dates in resident ids are checked against today in China, where they were issued.
+            PersonalDataScreener screener = new PersonalDataScreener(config.screeningRules() == null
+                    ? ScreeningRules.none() : ScreeningRules.load(config.screeningRules()),
+                    config.clock().withZone(ZoneId.of("Asia/Shanghai")));
             database = ZoneDatabase.open(config.database(), egress);
             model = ServedModel.load(config.modelFile(), config.modelId(), config.threads(), config.clock().instant());
             scheduler = new BatchScheduler(model.model(), config.scheduler(), model.id());
