@@ -87,13 +87,14 @@ final class AuditCommand {
             }
             Path evidence = store.evidenceDir();
             VerifierKey key = zoneKey(evidence);
-            Path signingKey = evidence.resolve("zone.key");
+            Path signingKey = evidence.resolve(TransferEvidence.SIGNING_KEY_FILE);
+            boolean canSign = Files.isReadable(signingKey);
             try (TransferLog log = TransferLog.openReadOnly(evidence.resolve(TransferEvidence.LOG_DIR))) {
                 // With the zone's own key (the operator's, on the zone's host) the manifest is signed: the bundle
                 // then states that it holds every record of the range.
-                AuditExporter exporter = Files.isReadable(signingKey)
+                AuditExporter exporter = canSign
                         ? new AuditExporter(log, SigningKey.read(signingKey)) : new AuditExporter(log, key);
-                if (!Files.isReadable(signingKey)) {
+                if (!canSign) {
                     spec.commandLine().getErr().println("the zone's signing key is not readable here: the bundle's"
                             + " manifest is not signed (it proves its records, not that none was left out)");
                 }

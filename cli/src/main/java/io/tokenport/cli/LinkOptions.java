@@ -48,6 +48,12 @@ final class LinkOptions {
             description = "Accept only these edges (ids, comma-separated; default: every edge the link CA certified).")
     List<String> edges = new ArrayList<>();
 
+    /** The URL edges give as --zone for a listener on {@code port} (a wildcard host named by loopback). */
+    String url(int port) {
+        String name = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "https://" + name + ":" + port;
+    }
+
     /** The listener asked for, or null if none. */
     LinkListener listener() {
         if (port == null) {

@@ -119,8 +119,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("base_url: " + (edge != null ? edge.baseUrl() : zone.baseUrl()));
             out.println("api_key: " + key.secret());
             if (remoteLink != null) {
-                String linkHost = link.host.equals("0.0.0.0") || link.host.equals("::") ? "127.0.0.1" : link.host;
-                out.println("link_url: https://" + linkHost + ":" + zone.linkPort());
+                out.println("link_url: " + link.url(zone.linkPort()));
             }
             out.flush();
             err.printf("model: %s; %s; admin: http://127.0.0.1:%d/metrics (Authorization: Bearer, token in %s);"

@@ -57,8 +57,7 @@ final class ZoneCommand implements Callable<Integer> {
         }
         ZoneConfig.Builder config = zoneOptions.configure(err, settings).plainApi(false).link(listener);
         try (ZoneServer zone = ZoneServer.start(config.build())) {
-            String host = link.host.equals("0.0.0.0") || link.host.equals("::") ? "127.0.0.1" : link.host;
-            out.println("link_url: https://" + host + ":" + zone.linkPort());
+            out.println("link_url: " + link.url(zone.linkPort()));
             out.flush();
             err.printf("model: %s; link listener on %s:%d (mutual TLS, attested origins only); admin:"
                             + " http://127.0.0.1:%d/metrics (token in %s); database: %s; %s%n", zone.model().id(),

@@ -8,8 +8,7 @@ import io.tokenport.zone.api.OpenAiApi;
 import io.tokenport.zone.auth.TenantDirectory;
 import io.tokenport.zone.batching.BatchScheduler;
 import io.tokenport.zone.egress.EgressGuard;
-import io.tokenport.zone.evidence.EgressRecords;
-import io.tokenport.zone.evidence.IngressRecords;
+import io.tokenport.zone.evidence.BoundaryRefusals;
 import io.tokenport.zone.evidence.TransferEvidence;
 import io.tokenport.zone.screening.PersonalDataScreener;
 import io.tokenport.zone.screening.ScreeningRules;
@@ -82,7 +81,7 @@ public final class ZoneServer implements AutoCloseable {
         egress.onRefusal(d -> {
             metrics.egressRefused();
             LOG.log(System.Logger.Level.WARNING, "outbound connection to " + d + " refused: not on the egress allow-list");
-            evidence.record(EgressRecords.refusal(d, config.clock().millis()));
+            evidence.record(BoundaryRefusals.egress(d, config.clock().millis()));
         });
         ZoneDatabase database = null;
         ServedModel model = null;
@@ -121,7 +120,7 @@ public final class ZoneServer implements AutoCloseable {
                 // A body that is not the attested one is found by the endpoint, which records it like any refusal.
                 LinkIngress.addSocket(builder, LINK_SOCKET, config.link(), api, metrics, config.clock(),
                         refusal -> refusal.reason() == io.tokenport.link.attestation.RefusalReason.BODY_MISMATCH ? null
-                                : evidence.record(IngressRecords.refusal(refusal)).compact());
+                                : evidence.record(BoundaryRefusals.ingress(refusal)).compact());
             }
             WebServer server = builder.build().start();
             return new ZoneServer(database, model, scheduler, tenants, usage, limiter, evidence, egress, server,

@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Sends JSON bodies, and errors in OpenAI's shape. */
-final class ErrorResponses {
+public final class ErrorResponses {
     private ErrorResponses() {
     }
 
@@ -33,7 +33,7 @@ final class ErrorResponses {
     }
 
     /** {@code {"error": {"message", "type", "param", "code"}}}. */
-    static byte[] body(JsonFactory factory, ApiException e) {
+    public static byte[] body(JsonFactory factory, ApiException e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();

@@ -25,6 +25,8 @@ import java.time.Duration;
  * checkpoints and exported bundles offline. The key's name is the log's origin.
  */
 public final class TransferEvidence implements AutoCloseable {
+    /** The file holding the log's Ed25519 signing key (owner-only). */
+    public static final String SIGNING_KEY_FILE = "zone.key";
     /** The file holding the verifier (public) key. */
     public static final String VERIFIER_KEY_FILE = "zone.vkey";
     /** The directory of the log under the evidence directory. */
@@ -55,7 +57,7 @@ public final class TransferEvidence implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the evidence directory " + dir + ": " + e.getMessage(), e);
         }
-        Path keyFile = dir.resolve("zone.key");
+        Path keyFile = dir.resolve(SIGNING_KEY_FILE);
         SigningKey key;
         if (Files.exists(keyFile)) {
             key = SigningKey.read(keyFile);

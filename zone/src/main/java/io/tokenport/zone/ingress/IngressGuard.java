@@ -1,8 +1,6 @@
 package io.tokenport.zone.ingress;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -17,10 +15,8 @@ import io.tokenport.link.attestation.AttestationVerifier;
 import io.tokenport.link.attestation.OriginAttestation;
 import io.tokenport.link.attestation.RefusalReason;
 import io.tokenport.zone.api.ApiException;
+import io.tokenport.zone.api.ErrorResponses;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
@@ -131,21 +127,8 @@ public final class IngressGuard implements Filter {
         if (refusal.receipt() != null) {
             res.header(io.tokenport.audit.Receipt.HEADER, refusal.receipt());
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("message", e.getMessage());
-            g.writeStringField("type", e.type());
-            g.writeNullField("param");
-            g.writeStringField("code", e.code());
-            g.writeEndObject();
-            g.writeEndObject();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
         res.status(Status.create(e.status()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(out.toByteArray());
+        res.send(ErrorResponses.body(json, e));
     }
 }
