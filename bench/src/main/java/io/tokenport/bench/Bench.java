@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /**
  * Speed measurements of TokenPort side by side with reference engines, and of the zone's screening (with its
  * precision and recall on the labelled corpus). Not shipped; run from the shaded jar:
- * {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar
+ * {@code java @scripts/jvm.args -jar
  * bench/target/tokenport-bench.jar engine} (or {@code serve}).
  */
 @Command(name = "bench",

@@ -29,7 +29,7 @@ import java.util.Random;
  * Matmul throughput per weight type, without JMH: {@code y = W x} for a few layer shapes, one input row (decoding)
  * and 16 (prefill, batched decoding), through {@link ComputePool} as the model calls it.
  *
- * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp ... \
+ * <pre>java @scripts/jvm.args -cp bench/target/tokenport-bench.jar \
  *     io.tokenport.bench.KernelBench [threads=2] [seconds per case=1] [types=Q4_0,Q8_0,...] [batches=1,16]</pre>
  *
  * <p>Prints milliseconds per matmul, GFLOP/s (2 flops per weight per input row) and the weight bytes streamed

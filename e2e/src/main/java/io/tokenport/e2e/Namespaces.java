@@ -149,15 +149,29 @@ public final class Namespaces implements AutoCloseable {
         return start(host, javaCommand(main, args), env, log);
     }
 
-    /** The command line that runs {@code main} with this JVM's JDK, classpath and the engine's JVM flags. */
+    /**
+     * The command line that runs {@code main} with this JVM's JDK, classpath and the engine's JVM flags (the
+     * repository's {@code scripts/jvm.args}, found from the working directory up).
+     */
     public static List<String> javaCommand(Class<?> main, List<String> args) {
         var command = new ArrayList<String>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "@" + jvmArgs(),
                 "-cp", System.getProperty("java.class.path"),
                 main.getName()));
         command.addAll(args);
         return command;
+    }
+
+    private static Path jvmArgs() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve("scripts").resolve("jvm.args");
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        throw new IllegalStateException("scripts/jvm.args not found above " + Path.of("").toAbsolutePath()
+                + ": run from inside the TokenPort repository");
     }
 
     /** Runs a command to completion inside a namespace and returns what it printed. */

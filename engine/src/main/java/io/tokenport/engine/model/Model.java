@@ -3,7 +3,6 @@ package io.tokenport.engine.model;
 import io.tokenport.engine.gguf.GGUFFile;
 import io.tokenport.engine.gguf.GGUFFormatException;
 import io.tokenport.engine.tensor.ComputePool;
-import io.tokenport.engine.tensor.FloatTensor;
 
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -62,12 +61,6 @@ public final class Model {
 
     // State of the current pass for the parallel tasks, which are created once (no lambda per step).
     private Batch currentBatch;
-    /** The pass's tokens reordered with the integer-path ones first, when it has both kinds. */
-    private Batch orderedBatch = new Batch(16);
-    /** How many of the current pass's tokens (the first ones) take the integer path. */
-    private int integerRows;
-    private float[] splitIn = new float[0];
-    private float[] splitOut = new float[0];
     private int currentLayer;
     private long attentionWork;
     private int ffnChunks;
@@ -221,9 +214,8 @@ public final class Model {
                 }
             }
             ensureScratch(n, withLogits);
-            Batch ordered = integerRowsFirst(batch, n);
-            currentBatch = ordered;
-            run(ordered, n, withLogits);
+            currentBatch = batch;
+            run(batch, n, withLogits);
             for (int b = 0; b < n; b++) {
                 Sequence s = batch.sequences[b];
                 s.position += s.pendingInStep;
@@ -235,63 +227,6 @@ public final class Model {
             }
             currentBatch = null;
         }
-    }
-
-    /**
-     * Chooses each token's matmul path by how many tokens its sequence has in this pass, the way that sequence
-     * alone would get it: up to {@link FloatTensor#DECODE_MAX} (a decode token, a short prompt chunk) the integer
-     * path, more (a long prompt chunk) the float path. Each path gives a row the same result whatever the other
-     * rows, so a sequence's logits do not depend on what shares its pass. When both kinds are present, returns
-     * the batch reordered with the integer-path tokens first (sets {@link #integerRows}).
-     */
-    private Batch integerRowsFirst(Batch batch, int n) {
-        int d = 0;
-        for (int b = 0; b < n; b++) {
-            d += batch.sequences[b].pendingInStep <= FloatTensor.DECODE_MAX ? 1 : 0;
-        }
-        integerRows = d;
-        if (d == 0 || d == n) {
-            return batch;
-        }
-        if (orderedBatch.capacity() < n) {
-            orderedBatch = new Batch(Math.max(n, 2 * orderedBatch.capacity()));
-        }
-        orderedBatch.clear();
-        for (int pass = 0; pass < 2; pass++) {
-            for (int b = 0; b < n; b++) {
-                boolean integer = batch.sequences[b].pendingInStep <= FloatTensor.DECODE_MAX;
-                if (integer == (pass == 0)) {
-                    orderedBatch.positions[orderedBatch.size] = batch.positions[b];
-                    orderedBatch.add(batch.sequences[b], batch.tokens[b], batch.logitsOut[b]);
-                }
-            }
-        }
-        return orderedBatch;
-    }
-
-    /**
-     * {@code out = w x} for the pass's {@code n} tokens: the first {@link #integerRows} on the integer path, the
-     * rest on the float path (their input and output copied through {@link #splitIn} / {@link #splitOut}).
-     */
-    private void matmul(FloatTensor w, float[] in, int n, float[] out) {
-        int d = integerRows;
-        if (d >= n || d == 0) {
-            pool.matmul(w, in, n, out, d >= n);
-            return;
-        }
-        pool.matmul(w, in, d, out, true);
-        int cols = w.cols();
-        int rows = w.rows();
-        int rest = n - d;
-        if (splitIn.length < rest * cols) {
-            splitIn = new float[rest * cols];
-        }
-        if (splitOut.length < rest * rows) {
-            splitOut = new float[rest * rows];
-        }
-        System.arraycopy(in, d * cols, splitIn, 0, rest * cols);
-        pool.matmul(w, splitIn, rest, splitOut, false);
-        System.arraycopy(splitOut, 0, out, d * rows, rest * rows);
     }
 
     private void run(Batch batch, int n, int withLogits) {
@@ -316,9 +251,9 @@ public final class Model {
             for (int b = 0; b < n; b++) {
                 VectorMath.rmsNorm(x, b * dim, layer.attentionNorm(), eps, xb, b * dim, dim);
             }
-            matmul(layer.wq(), xb, n, q);
-            matmul(layer.wk(), xb, n, k);
-            matmul(layer.wv(), xb, n, v);
+            pool.matmul(layer.wq(), xb, n, q);
+            pool.matmul(layer.wk(), xb, n, k);
+            pool.matmul(layer.wv(), xb, n, v);
 
             // Per token: biases, per-head q/k norms, rotary, then into its sequence's cache.
             for (int b = 0; b < n; b++) {
@@ -356,19 +291,19 @@ public final class Model {
                 pool.parallelFor(attentionTasks, attentionTask);
             }
 
-            matmul(layer.wo(), att, n, proj);
+            pool.matmul(layer.wo(), att, n, proj);
             VectorMath.add(proj, 0, x, 0, n * dim);
 
             // Feed-forward: SwiGLU.
             for (int b = 0; b < n; b++) {
                 VectorMath.rmsNorm(x, b * dim, layer.ffnNorm(), eps, xb, b * dim, dim);
             }
-            matmul(layer.wGate(), xb, n, gate);
-            matmul(layer.wUp(), xb, n, up);
+            pool.matmul(layer.wGate(), xb, n, gate);
+            pool.matmul(layer.wUp(), xb, n, up);
             long ffnValues = (long) n * c.feedForwardLength();
             ffnChunks = (int) Math.min(4L * pool.threads(), Math.max(1, ffnValues / INLINE_WORK));
             pool.parallelFor(ffnChunks, swigluTask);
-            matmul(layer.wDown(), gate, n, proj);
+            pool.matmul(layer.wDown(), gate, n, proj);
             VectorMath.add(proj, 0, x, 0, n * dim);
         }
 
@@ -383,8 +318,8 @@ public final class Model {
                 m++;
             }
         }
-        // One row per token that asked, each on the integer path as a lone decode token would be.
-        pool.matmul(weights.output, outputIn, m, logits, true);
+        // One row per token that asked.
+        pool.matmul(weights.output, outputIn, m, logits);
         int vocab = c.vocabularySize();
         m = 0;
         for (int b = 0; b < n; b++) {

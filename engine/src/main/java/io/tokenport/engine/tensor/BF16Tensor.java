@@ -38,36 +38,6 @@ public final class BF16Tensor extends FloatTensor {
     }
 
     @Override
-    boolean quantizesInput() {
-        return false;
-    }
-
-    /**
-     * The same arithmetic as {@link FloatGemm} (one accumulator, {@link BlockDot#sum}, then the scalar tail), so
-     * that a result does not depend on how many input rows the matmul has.
-     */
-    @Override
-    float dotRow(int row, Activations in, int b) {
-        float[] x = in.x;
-        int xo = b * cols;
-        long base = (long) row * cols * 2;
-        int vec = cols & ~7;
-        FloatVector acc = FloatVector.zero(BlockDot.F256);
-        for (int i = 0; i < vec; i += 8) {
-            acc = bf16(data, base + 2L * i).fma(FloatVector.fromArray(BlockDot.F256, x, xo + i), acc);
-        }
-        float head = BlockDot.sum(acc);
-        if (vec == cols) {
-            return head;
-        }
-        float tail = 0;
-        for (int i = vec; i < cols; i++) {
-            tail += Float.intBitsToFloat(data.get(SHORT_LE, base + 2L * i) << 16) * x[xo + i];
-        }
-        return head + tail;
-    }
-
-    @Override
     void decodeFloatRow(int row, Scratch scratch, float[] dst, int off) {
         long base = (long) row * cols * 2;
         int i = 0;

@@ -18,7 +18,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Between jobs workers spin for {@value #SPIN_NANOS} ns (a decode step issues matmuls microseconds apart)
  * and then park; the caller unparks only workers that actually parked. A steady-state matmul allocates nothing:
- * the quantized input and each thread's scratch are owned by the pool and only grow.
+ * each thread's scratch is owned by the pool and only grows.
  *
  * <p>Calls from several threads are serialised by a lock. A call made from inside a job (a {@code parallelFor}
  * body calling {@code matmul}) runs on the calling thread alone instead of deadlocking.
@@ -36,7 +36,6 @@ public final class ComputePool implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final Scratch[] scratch;
-    private final Activations input = new Activations();
     private final ReentrantLock lock = new ReentrantLock();
 
     /** {@code [job number (24 bits) | chunk count (20) | next chunk (20)]}. */
@@ -47,6 +46,8 @@ public final class ComputePool implements AutoCloseable {
 
     // The current job; written by the caller before it publishes the claim word.
     private FloatTensor tensor;
+    private float[] x;
+    private int n;
     private float[] out;
     private IntConsumer body;
     private int count;
@@ -74,41 +75,28 @@ public final class ComputePool implements AutoCloseable {
 
     /** {@code out[b * w.rows() + r] = dot(w row r, x[b * w.cols() ..])} for all rows and {@code b < n}. */
     public void matmul(FloatTensor w, float[] x, int n, float[] out) {
-        matmul(w, x, n, out, n <= FloatTensor.DECODE_MAX);
-    }
-
-    /**
-     * {@code out = w x} for {@code n} input rows on a chosen path: the integer one (where {@code w}'s type has
-     * one) when {@code integerPath}, else the float one; see {@link FloatTensor#matmul(float[], int, float[], int,
-     * int, boolean)}.
-     */
-    public void matmul(FloatTensor w, float[] x, int n, float[] out, boolean integerPath) {
         w.checkMatmul(x, n, out);
         int rows = w.rows();
-        if (nested() || (long) rows * w.cols() * n < INLINE_WORK || threads == 1) {
-            if (nested()) {
-                w.matmul(x, n, out, 0, rows, integerPath);
-                return;
-            }
-            lock.lock();
-            try {
-                input.prepare(w, x, n, integerPath);
-                w.matmulRows(input, out, 0, rows, scratch[0]);
-            } finally {
-                lock.unlock();
-            }
+        if (nested()) {
+            w.matmul(x, n, out, 0, rows);
             return;
         }
         lock.lock();
         try {
-            input.prepare(w, x, n, integerPath);
+            if ((long) rows * w.cols() * n < INLINE_WORK || threads == 1) {
+                w.matmulRows(x, n, out, 0, rows, scratch[0]);
+                return;
+            }
             this.tensor = w;
+            this.x = x;
+            this.n = n;
             this.out = out;
             int chunkRows = Math.max(1, (rows + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));
             chunkRows = Math.max(chunkRows, (rows + MAX_CHUNKS - 1) / MAX_CHUNKS);
             run(rows, chunkRows);
         } finally {
             this.tensor = null;
+            this.x = null;
             this.out = null;
             lock.unlock();
         }
@@ -217,7 +205,7 @@ public final class ComputePool implements AutoCloseable {
         int end = Math.min(count, start + perChunk);
         FloatTensor w = tensor;
         if (w != null) {
-            w.matmulRows(input, out, start, end, scratch[worker]);
+            w.matmulRows(x, n, out, start, end, scratch[worker]);
         } else {
             IntConsumer b = body;
             for (int i = start; i < end; i++) {

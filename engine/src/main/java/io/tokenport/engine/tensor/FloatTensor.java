@@ -15,15 +15,14 @@ import java.nio.ByteOrder;
  * <p>Rows are the innermost GGUF dimension ({@code dims[0]} elements each), so a linear layer's weight
  * {@code [in, out]} has {@code out} rows of {@code in} elements and {@code y = W x} is a dot product per row.
  *
- * <p>How a matmul runs. With one input row ({@code n == 1}, decoding) every weight is used once and the speed is
- * that of decoding weights: quantized types then work like llama.cpp, rounding the input to 8-bit integers in
- * blocks of 32 ({@link Activations}), decoding each weight block in registers to 16-bit integers, multiplying in
- * integer lanes and scaling only each block's sum back to float ({@link #dotRow}); batched decoding (up to
- * {@link #DECODE_MAX} input rows) does the same for each input row, so that a sequence gets bit-identical
- * logits whether decoded alone or in a batch. With more input rows (prefill) a weight row is decoded to floats
- * once ({@link #decodeFloatRow}) into per-thread scratch and multiplied with all input rows by a register-tiled
- * FMA kernel ({@link FloatGemm}): weight bytes leave memory once per call instead of once per input row, and the
- * input stays in float. Every kernel sums its vector lanes in one fixed order ({@link BlockDot#sum}).
+ * <p>How a matmul runs. Every (weight row, input row) pair is computed the same way, the arithmetic that
+ * {@link Dot} defines: weights decoded exactly to floats, float input, fused multiply-adds in the widest vectors
+ * the CPU has. So a result never depends on how many input rows share the matmul, how the rows are split over
+ * threads, or which kernel ran: a sequence gets the same logits alone and in any batch. With one input row
+ * (decoding one sequence) each type decodes its weights in registers straight into the FMAs ({@link #dotRow});
+ * with several (batched decoding, prefill) weight rows are decoded once into per-thread scratch
+ * ({@link #decodeFloatRow}) and multiplied with all input rows by a register-tiled kernel ({@link FloatGemm}):
+ * weight bytes leave memory once per call instead of once per input row.
  */
 public abstract sealed class FloatTensor
         permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q5_0Tensor, Q4_KTensor, Q5_KTensor,
@@ -34,12 +33,6 @@ public abstract sealed class FloatTensor
     static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    /**
-     * Up to this many input rows a quantized matmul runs the integer path for each input row ({@link #dotRow}),
-     * with results identical to one-row matmuls; above it, prefill, the float tiles of {@link FloatGemm}.
-     */
-    public static final int DECODE_MAX = 16;
 
     protected final MemorySegment data;
     protected final int rows;
@@ -141,27 +134,15 @@ public abstract sealed class FloatTensor
      * {@code out[b * rows + r] = dot(row r, x[b * cols ..])} for batch rows {@code b < n} and matrix rows
      * {@code rowStart <= r < rowEnd}, on the calling thread.
      *
-     * <p>A convenience that allocates its buffers; the engine's hot path is {@link ComputePool#matmul}, which
-     * prepares the input once per call and reuses per-thread scratch.
+     * <p>A convenience that allocates its scratch; the engine's hot path is {@link ComputePool#matmul}, which
+     * reuses per-thread scratch.
      */
     public final void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd) {
-        matmul(x, n, out, rowStart, rowEnd, n <= DECODE_MAX);
-    }
-
-    /**
-     * Rows {@code rowStart <= r < rowEnd} of the product on a chosen path: the integer one (if this type has
-     * one) when {@code integerPath}, else the float one. Each path gives every input row the same result whatever
-     * {@code n}, so a caller that picks the path per input row (not per call) makes results independent of what
-     * else is in the batch.
-     */
-    public final void matmul(float[] x, int n, float[] out, int rowStart, int rowEnd, boolean integerPath) {
         checkMatmul(x, n, out);
         if (rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
             throw new IndexOutOfBoundsException("rows " + rowStart + ".." + rowEnd + " of " + rows);
         }
-        Activations in = new Activations();
-        in.prepare(this, x, n, integerPath);
-        matmulRows(in, out, rowStart, rowEnd, new Scratch());
+        matmulRows(x, n, out, rowStart, rowEnd, new Scratch());
     }
 
     final void checkMatmul(float[] x, int n, float[] out) {
@@ -176,66 +157,42 @@ public abstract sealed class FloatTensor
         }
     }
 
-    /** Rows {@code rowStart <= r < rowEnd} of the product, with an input already prepared for this tensor. */
-    final void matmulRows(Activations in, float[] out, int rowStart, int rowEnd, Scratch scratch) {
-        int n = in.n;
-        if (n == 1 || in.quantized) {
-            // Every (row, input) pair through the same dotRow: a result does not depend on n. The weight row
-            // stays in L1 while the n inputs pass over it.
+    /** Rows {@code rowStart <= r < rowEnd} of the product {@code out = W x} for {@code n} input rows. */
+    final void matmulRows(float[] x, int n, float[] out, int rowStart, int rowEnd, Scratch scratch) {
+        if (n == 1) {
             for (int r = rowStart; r < rowEnd; r++) {
-                int b = 0;
-                for (; b + 2 <= n; b += 2) {
-                    dotRow2(r, in, b, out, scratch);
-                }
-                for (; b < n; b++) {
-                    out[b * rows + r] = dotRow(r, in, b);
-                }
+                out[r] = dotRow(r, x, scratch);
             }
             return;
         }
-        scratch.ensureFloat(3 * cols);
+        scratch.ensureFloat(2 * cols);
         float[] w = scratch.row;
         int r = rowStart;
-        if (cols % 8 == 0) { // the 3-row tile has no tail loop
-            for (; r + 2 < rowEnd; r += 3) {
-                decodeFloatRow(r, scratch, w, 0);
-                decodeFloatRow(r + 1, scratch, w, cols);
-                decodeFloatRow(r + 2, scratch, w, 2 * cols);
-                FloatGemm.threeRows(w, in.x, n, cols, out, rows, r, scratch.lanes);
-            }
-        }
         for (; r + 1 < rowEnd; r += 2) {
             decodeFloatRow(r, scratch, w, 0);
             decodeFloatRow(r + 1, scratch, w, cols);
-            FloatGemm.twoRows(w, in.x, n, cols, out, rows, r, scratch.lanes);
+            FloatGemm.twoRows(w, x, n, cols, out, rows, r, scratch.lanes);
         }
         if (r < rowEnd) {
             decodeFloatRow(r, scratch, w, 0);
-            FloatGemm.oneRow(w, in.x, n, cols, out, rows, r);
+            FloatGemm.oneRow(w, x, n, cols, out, rows, r);
         }
     }
 
-    /** Row {@code row} as floats into {@code dst[off ..+cols)}, vectorized (may use {@code scratch}). */
+    /**
+     * Row {@code row} as floats into {@code dst[off ..+cols)}, vectorized (may use {@code scratch}'s integer
+     * arrays, never its {@code row}): exactly the weights that {@link #dotRow} multiplies.
+     */
     abstract void decodeFloatRow(int row, Scratch scratch, float[] dst, int off);
 
-    /** Whether {@link #dotRow} wants its input as 8-bit blocks ({@code true}) or as plain floats. */
-    abstract boolean quantizesInput();
-
     /**
-     * The dot product of row {@code row} with input row {@code b}, decoding weights in registers. Float types
-     * compute it exactly as {@link FloatGemm} does, so their results never depend on the tile or on n either.
+     * The dot product of row {@code row} with the input row {@code x[0 ..cols)}, as {@link Dot} defines it. This
+     * decodes the row into {@code scratch} first; types override it to decode in registers, with the same result
+     * bit for bit.
      */
-    abstract float dotRow(int row, Activations in, int b);
-
-    /**
-     * {@code out[(b + j) * rows + row] = dotRow(row, in, b + j)} for {@code j < 2}, bit for bit. Types override it
-     * to decode each weight block once for both inputs, with the same operations in the same order per input as
-     * {@link #dotRow} (each input keeps its own accumulator). Two, not four: a four-input body exceeds C2's
-     * inlining node budget and its vectors get boxed (measured: 3x slower than one input at a time).
-     */
-    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
-        for (int j = 0; j < 2; j++) {
-            out[(b + j) * rows + row] = dotRow(row, in, b + j);
-        }
+    float dotRow(int row, float[] x, Scratch scratch) {
+        scratch.ensureFloat(2 * cols);
+        decodeFloatRow(row, scratch, scratch.row, 0);
+        return Dot.dot(scratch.row, 0, x, 0, cols);
     }
 }

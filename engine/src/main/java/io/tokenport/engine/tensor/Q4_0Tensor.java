@@ -2,8 +2,6 @@ package io.tokenport.engine.tensor;
 
 import io.tokenport.engine.gguf.GGMLType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
@@ -13,6 +11,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Q4_0Tensor extends FloatTensor {
     private static final int BLOCK_BYTES = 18;
+    private static final int L = Dot.LANES;
 
     Q4_0Tensor(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -40,82 +39,44 @@ public final class Q4_0Tensor extends FloatTensor {
         }
     }
 
-    @Override
-    boolean quantizesInput() {
-        return true;
-    }
-
-    private static ShortVector low(ShortVector packed) {
-        return packed.and((short) 0xF).sub((short) 8);
-    }
-
-    private static ShortVector high(ShortVector packed) {
-        return packed.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8);
-    }
-
     /**
-     * One accumulator, one block per step: {@link #dotRow2} repeats exactly these operations for two inputs
-     * (a larger body, four inputs or two accumulators each, exceeds what C2 inlines, boxing the vectors).
+     * Chunk {@code c} (elements {@code c * L ..+L}) of the block at {@code o}, as {@code d * (q - 8)}, computed
+     * as {@code q * d + (-8 d)} (exact: both products and their difference fit a float's 24 bits): the low
+     * nibbles of the block's 16 bytes are elements 0-15, the high ones 16-31.
      */
-    @Override
-    float dotRow(int row, Activations in, int b) {
-        int xo = b * cols;
-        int ko = b * (cols / 32);
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        int nb = cols / 32;
-        long o = rowOffset(row);
-        FloatVector acc = FloatVector.zero(BlockDot.F256);
-        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
-            ShortVector p = BlockDot.bytes(data, o + 2);
-            ShortVector w0 = low(p);
-            ShortVector w1 = high(p);
-            acc = BlockDot.block32(w0, w1, xq, xo + 32 * k, half(o) * xs[ko + k], acc);
-        }
-        return BlockDot.sum(acc);
+    private FloatVector chunk(long o, int c, FloatVector d, FloatVector minus8d) {
+        int e = c * L;
+        return Dot.floats(Dot.bits(Dot.ints(data, o + 2 + (e & 15)), (e >> 4) << 2, 0xF)).fma(d, minus8d);
     }
 
-    /** {@link #dotRow} for inputs b and b+1, each weight block decoded once (see {@link FloatTensor#dotRow2}). */
+    /** Decodes in registers (see {@link #chunk}). */
     @Override
-    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
-        int x0 = b * cols;
-        int x1 = x0 + cols;
-        int k0 = b * (cols / 32);
-        int k1 = k0 + cols / 32;
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        int nb = cols / 32;
+    float dotRow(int row, float[] x, Scratch scratch) {
         long o = rowOffset(row);
-        FloatVector a0 = FloatVector.zero(BlockDot.F256);
+        FloatVector a0 = FloatVector.zero(Dot.F);
         FloatVector a1 = a0;
-        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
-            ShortVector p = BlockDot.bytes(data, o + 2);
-            ShortVector w0 = low(p);
-            ShortVector w1 = high(p);
+        for (int i = 0; i < cols; i += 32, o += BLOCK_BYTES) {
             float h = half(o);
-            a0 = BlockDot.block32(w0, w1, xq, x0 + 32 * k, h * xs[k0 + k], a0);
-            a1 = BlockDot.block32(w0, w1, xq, x1 + 32 * k, h * xs[k1 + k], a1);
+            FloatVector d = FloatVector.broadcast(Dot.F, h);
+            FloatVector minus8d = FloatVector.broadcast(Dot.F, -8 * h);
+            for (int c = 0; c < 32 / L; c += 2) {
+                a0 = chunk(o, c, d, minus8d).fma(FloatVector.fromArray(Dot.F, x, i + c * L), a0);
+                a1 = chunk(o, c + 1, d, minus8d).fma(FloatVector.fromArray(Dot.F, x, i + c * L + L), a1);
+            }
         }
-        out[b * rows + row] = BlockDot.sum(a0, scratch.lanes);
-        out[(b + 1) * rows + row] = BlockDot.sum(a1, scratch.lanes);
-    }
-
-    /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */
-    private void decodeRow(int row, Scratch s) {
-        s.ensureQuantized(cols, 32);
-        long o = rowOffset(row);
-        for (int k = 0; k < cols / 32; k++, o += BLOCK_BYTES) {
-            s.scale[k] = Float.float16ToFloat(data.get(SHORT_LE, o));
-            ShortVector p = BlockDot.bytes(data, o + 2);
-            low(p).intoArray(s.q, 32 * k);
-            high(p).intoArray(s.q, 32 * k + 16);
-        }
+        return Dot.sum(a0.add(a1));
     }
 
     @Override
     void decodeFloatRow(int row, Scratch s, float[] dst, int off) {
-        decodeRow(row, s);
-        FloatGemm.toFloats(s, cols, 32, false, dst, off);
+        long o = rowOffset(row);
+        for (int i = 0; i < cols; i += 32, o += BLOCK_BYTES) {
+            float h = half(o);
+            FloatVector d = FloatVector.broadcast(Dot.F, h);
+            FloatVector minus8d = FloatVector.broadcast(Dot.F, -8 * h);
+            for (int c = 0; c < 32 / L; c++) {
+                chunk(o, c, d, minus8d).intoArray(dst, off + i + c * L);
+            }
+        }
     }
-
 }

@@ -2,8 +2,6 @@ package io.tokenport.engine.tensor;
 
 import io.tokenport.engine.gguf.GGMLType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
@@ -15,6 +13,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Q4_KTensor extends FloatTensor {
     private static final int BLOCK_BYTES = 144;
+    private static final int L = Dot.LANES;
 
     Q4_KTensor(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -93,118 +92,71 @@ public final class Q4_KTensor extends FloatTensor {
         }
     }
 
-    @Override
-    boolean quantizesInput() {
-        return true;
-    }
-
-    @Override
-    float dotRow(int row, Activations in, int b) {
-        int xo = b * cols;
-        int ko = b * (cols / 32);
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        float[] xsum = in.sum;
-        long o = rowOffset(row);
-        FloatVector acc = FloatVector.zero(BlockDot.F256);
-        float minTerm = 0;
-        // One sub-block per iteration, shifts in variables: an unrolled body outgrows C2's inlining budget, and
-        // a Vector API call that is not inlined allocates its vectors.
-        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
-            float dmin = Float.float16ToFloat(data.get(SHORT_LE, o + 2));
-            long lo = data.get(LONG_LE, o + 4);
-            int hi = data.get(INT_LE, o + 12);
-            long scales = scales(lo, hi);
-            long mins = mins(lo, hi);
-            int k = ko + i / 32;
-            float minSum = 0;
-            for (int j = 0; j < 8; j++) {
-                long q = o + 16 + 32 * (j >> 1);
-                int shift = 4 * (j & 1);
-                ShortVector w0 = BlockDot.bytes(data, q).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
-                ShortVector w1 = BlockDot.bytes(data, q + 16).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
-                float scale = d * (int) (scales >>> (8 * j) & 0xFF) * xs[k + j];
-                acc = BlockDot.block32(w0, w1, xq, xo + i + 32 * j, scale, acc);
-                minSum += (int) (mins >>> (8 * j) & 0xFF) * xsum[k + j];
-            }
-            minTerm += dmin * minSum;
+    /**
+     * {@code t[j] = d * scale j} and {@code t[8 + j] = -dmin * min j} for the 8 sub-blocks of the super-block at
+     * {@code o}: the factors of {@code fma(q, d * scale, -dmin * min)}, one rounding per element.
+     */
+    private void factors(long o, float[] t) {
+        float d = Float.float16ToFloat(data.get(SHORT_LE, o));
+        float dmin = Float.float16ToFloat(data.get(SHORT_LE, o + 2));
+        long lo = data.get(LONG_LE, o + 4);
+        int hi = data.get(INT_LE, o + 12);
+        long scales = scales(lo, hi);
+        long mins = mins(lo, hi);
+        for (int j = 0; j < 8; j++) {
+            t[j] = d * (int) (scales >>> (8 * j) & 0xFF);
+            t[8 + j] = -dmin * (int) (mins >>> (8 * j) & 0xFF);
         }
-        return BlockDot.sum(acc) - minTerm;
     }
 
-    /** {@link #dotRow} for inputs b and b+1, each weight sub-block decoded once (see {@link FloatTensor#dotRow2}). */
+    /*
+     * Sub-block j's elements decode as fma(q, t[j], t[8 + j]) (see factors); its q are the low (j even) or high
+     * (j odd) nibbles of the 32 bytes at 16 + 32 * (j / 2). dotRow and decodeFloatRow spell this out in their
+     * loops (a helper returning a vector may not be inlined there, and a call that is not inlined boxes its
+     * vector); BatchInvarianceTest holds them to the same result.
+     */
+
     @Override
-    void dotRow2(int row, Activations in, int b, float[] out, Scratch scratch) {
-        int x0 = b * cols;
-        int x1 = x0 + cols;
-        int k0 = b * (cols / 32);
-        int k1 = k0 + cols / 32;
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        float[] xsum = in.sum;
+    float dotRow(int row, float[] x, Scratch scratch) {
         long o = rowOffset(row);
-        FloatVector a0 = FloatVector.zero(BlockDot.F256);
+        float[] t = scratch.blockScales;
+        FloatVector a0 = FloatVector.zero(Dot.F);
         FloatVector a1 = a0;
-        float m0 = 0;
-        float m1 = 0;
         for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
-            float dmin = Float.float16ToFloat(data.get(SHORT_LE, o + 2));
-            long lo = data.get(LONG_LE, o + 4);
-            int hi = data.get(INT_LE, o + 12);
-            long scales = scales(lo, hi);
-            long mins = mins(lo, hi);
-            int k = i / 32;
-            float s0 = 0;
-            float s1 = 0;
+            factors(o, t);
             for (int j = 0; j < 8; j++) {
                 long q = o + 16 + 32 * (j >> 1);
                 int shift = 4 * (j & 1);
-                ShortVector w0 = BlockDot.bytes(data, q).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
-                ShortVector w1 = BlockDot.bytes(data, q + 16).lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
-                int sc = (int) (scales >>> (8 * j) & 0xFF);
-                int mn = (int) (mins >>> (8 * j) & 0xFF);
+                FloatVector scale = FloatVector.broadcast(Dot.F, t[j]);
+                FloatVector bias = FloatVector.broadcast(Dot.F, t[8 + j]);
                 int e = i + 32 * j;
-                a0 = BlockDot.block32(w0, w1, xq, x0 + e, d * sc * xs[k0 + k + j], a0);
-                a1 = BlockDot.block32(w0, w1, xq, x1 + e, d * sc * xs[k1 + k + j], a1);
-                s0 += mn * xsum[k0 + k + j];
-                s1 += mn * xsum[k1 + k + j];
-            }
-            m0 += dmin * s0;
-            m1 += dmin * s1;
-        }
-        out[b * rows + row] = BlockDot.sum(a0, scratch.lanes) - m0;
-        out[(b + 1) * rows + row] = BlockDot.sum(a1, scratch.lanes) - m1;
-    }
-
-    /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */
-    private void decodeRow(int row, Scratch s) {
-        s.ensureQuantized(cols, 32);
-        long o = rowOffset(row);
-        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
-            float dmin = Float.float16ToFloat(data.get(SHORT_LE, o + 2));
-            long lo = data.get(LONG_LE, o + 4);
-            int hi = data.get(INT_LE, o + 12);
-            int k = i / 32;
-            for (int j = 0; j < 8; j++) {
-                s.scale[k + j] = d * scale(lo, hi, j);
-                s.bias[k + j] = -dmin * min(lo, hi, j);
-                long q = o + 16 + 32 * (j >> 1);
-                int shift = 4 * (j & 1);
-                BlockDot.bytes(data, q).lanewise(VectorOperators.ASHR, shift).and((short) 0xF)
-                        .intoArray(s.q, i + 32 * j);
-                BlockDot.bytes(data, q + 16).lanewise(VectorOperators.ASHR, shift).and((short) 0xF)
-                        .intoArray(s.q, i + 32 * j + 16);
+                for (int c = 0; c < 32; c += 2 * L) {
+                    FloatVector w0 = Dot.floats(Dot.bits(Dot.ints(data, q + c), shift, 0xF)).fma(scale, bias);
+                    FloatVector w1 = Dot.floats(Dot.bits(Dot.ints(data, q + c + L), shift, 0xF)).fma(scale, bias);
+                    a0 = w0.fma(FloatVector.fromArray(Dot.F, x, e + c), a0);
+                    a1 = w1.fma(FloatVector.fromArray(Dot.F, x, e + c + L), a1);
+                }
             }
         }
+        return Dot.sum(a0.add(a1));
     }
 
     @Override
     void decodeFloatRow(int row, Scratch s, float[] dst, int off) {
-        decodeRow(row, s);
-        FloatGemm.toFloats(s, cols, 32, true, dst, off);
+        long o = rowOffset(row);
+        float[] t = s.blockScales;
+        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
+            factors(o, t);
+            for (int j = 0; j < 8; j++) {
+                long q = o + 16 + 32 * (j >> 1);
+                int shift = 4 * (j & 1);
+                FloatVector scale = FloatVector.broadcast(Dot.F, t[j]);
+                FloatVector bias = FloatVector.broadcast(Dot.F, t[8 + j]);
+                for (int c = 0; c < 32; c += L) {
+                    Dot.floats(Dot.bits(Dot.ints(data, q + c), shift, 0xF)).fma(scale, bias)
+                            .intoArray(dst, off + i + 32 * j + c);
+                }
+            }
+        }
     }
-
 }

@@ -23,7 +23,7 @@ public final class Q5_0Tensor extends FloatTensor {
         for (int i = 0; i < 16; i++) {
             bits[i] = (short) (1 << i);
         }
-        LANE_BITS = ShortVector.fromArray(BlockDot.S256, bits, 0);
+        LANE_BITS = ShortVector.fromArray(FloatGemm.S256, bits, 0);
     }
 
     Q5_0Tensor(MemorySegment data, int rows, int cols) {
@@ -55,14 +55,9 @@ public final class Q5_0Tensor extends FloatTensor {
         }
     }
 
-    @Override
-    boolean quantizesInput() {
-        return true;
-    }
-
     /** 16 nibbles with their fifth bits (16 bits of {@code qh}), minus 16. */
     private static ShortVector withHighBits(ShortVector nibbles, int qh16) {
-        VectorMask<Short> set = ShortVector.broadcast(BlockDot.S256, (short) qh16).and(LANE_BITS)
+        VectorMask<Short> set = ShortVector.broadcast(FloatGemm.S256, (short) qh16).and(LANE_BITS)
                 .compare(VectorOperators.NE, (short) 0);
         return nibbles.lanewise(VectorOperators.OR, (short) 16, set).sub((short) 16);
     }
@@ -75,23 +70,6 @@ public final class Q5_0Tensor extends FloatTensor {
         return withHighBits(packed.lanewise(VectorOperators.ASHR, 4).and((short) 0xF), qh >>> 16);
     }
 
-    @Override
-    float dotRow(int row, Activations in, int b) {
-        int xo = b * cols;
-        int ko = b * (cols / 32);
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        int nb = cols / 32;
-        long o = rowOffset(row);
-        FloatVector acc = FloatVector.zero(BlockDot.F256);
-        for (int k = 0; k < nb; k++, o += BLOCK_BYTES) {
-            int qh = data.get(INT_LE, o + 2);
-            ShortVector p = BlockDot.bytes(data, o + 6);
-            acc = BlockDot.block32(low(p, qh), high(p, qh), xq, xo + 32 * k, half(o) * xs[ko + k], acc);
-        }
-        return BlockDot.sum(acc);
-    }
-
     /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */
     private void decodeRow(int row, Scratch s) {
         s.ensureQuantized(cols, 32);
@@ -99,7 +77,7 @@ public final class Q5_0Tensor extends FloatTensor {
         for (int k = 0; k < cols / 32; k++, o += BLOCK_BYTES) {
             s.scale[k] = Float.float16ToFloat(data.get(SHORT_LE, o));
             int qh = data.get(INT_LE, o + 2);
-            ShortVector p = BlockDot.bytes(data, o + 6);
+            ShortVector p = FloatGemm.widen(data, o + 6);
             low(p, qh).intoArray(s.q, 32 * k);
             high(p, qh).intoArray(s.q, 32 * k + 16);
         }

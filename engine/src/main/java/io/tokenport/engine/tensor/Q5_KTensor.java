@@ -53,48 +53,11 @@ public final class Q5_KTensor extends FloatTensor {
         }
     }
 
-    @Override
-    boolean quantizesInput() {
-        return true;
-    }
-
-    @Override
-    float dotRow(int row, Activations in, int b) {
-        int xo = b * cols;
-        int ko = b * (cols / 32);
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        float[] xsum = in.sum;
-        long o = rowOffset(row);
-        FloatVector acc = FloatVector.zero(BlockDot.F256);
-        float minTerm = 0;
-        // One sub-block per iteration (see Q4_KTensor.dotRow)
-        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
-            float dmin = Float.float16ToFloat(data.get(SHORT_LE, o + 2));
-            long lo = data.get(LONG_LE, o + 4);
-            int hi = data.get(INT_LE, o + 12);
-            long scales = Q4_KTensor.scales(lo, hi);
-            long mins = Q4_KTensor.mins(lo, hi);
-            int k = ko + i / 32;
-            float minSum = 0;
-            for (int j = 0; j < 8; j++) {
-                ShortVector w0 = subBlock(o, j, 0);
-                ShortVector w1 = subBlock(o, j, 16);
-                float scale = d * (int) (scales >>> (8 * j) & 0xFF) * xs[k + j];
-                acc = BlockDot.block32(w0, w1, xq, xo + i + 32 * j, scale, acc);
-                minSum += (int) (mins >>> (8 * j) & 0xFF) * xsum[k + j];
-            }
-            minTerm += dmin * minSum;
-        }
-        return BlockDot.sum(acc) - minTerm;
-    }
-
     /** Elements {@code l .. l+15} of sub-block j of the super-block at {@code o}, as 5-bit integers. */
     private ShortVector subBlock(long o, int j, int l) {
-        ShortVector low = BlockDot.bytes(data, o + 48 + 32 * (j >> 1) + l)
+        ShortVector low = FloatGemm.widen(data, o + 48 + 32 * (j >> 1) + l)
                 .lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 0xF);
-        ShortVector high = BlockDot.bytes(data, o + 16 + l).lanewise(VectorOperators.ASHR, j).and((short) 1);
+        ShortVector high = FloatGemm.widen(data, o + 16 + l).lanewise(VectorOperators.ASHR, j).and((short) 1);
         return low.or(high.lanewise(VectorOperators.LSHL, 4));
     }
 

@@ -2,7 +2,7 @@ package io.tokenport.engine.tensor;
 
 import io.tokenport.engine.gguf.GGMLType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Q6_KTensor extends FloatTensor {
     private static final int BLOCK_BYTES = 210;
+    private static final int L = Dot.LANES;
 
     Q6_KTensor(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -61,64 +62,64 @@ public final class Q6_KTensor extends FloatTensor {
         return data.get(BYTE, block + 192 + subBlock);
     }
 
-    @Override
-    boolean quantizesInput() {
-        return true;
-    }
-
-    @Override
-    float dotRow(int row, Activations in, int b) {
-        int xo = b * cols;
-        int ko = b * (cols / 32);
-        short[] xq = in.q;
-        float[] xs = in.scale;
-        long o = rowOffset(row);
-        FloatVector acc = FloatVector.zero(BlockDot.F256);
-        // One sub-block of 16 per iteration (see Q4_KTensor.dotRow)
-        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o + 208));
-            int k = ko + i / 32;
-            for (int t = 0; t < 16; t++) {
-                float scale = d * data.get(BYTE, o + 192 + t) * xs[k + (t >> 1)];
-                acc = BlockDot.block16(subBlock(o, t), xq, xo + i + 16 * t, scale, acc);
-            }
+    /** {@code t[j] = d * scale j} for the 16 sub-blocks of the super-block at {@code o}. */
+    private void scales(long o, float d, float[] t) {
+        FloatVector dv = FloatVector.broadcast(Dot.F, d);
+        for (int j = 0; j < 16; j += L) {
+            Dot.bytes(data, o + 192 + j).mul(dv).intoArray(t, j);
         }
-        return BlockDot.sum(acc);
     }
 
-    /**
-     * Sub-block t (elements 16t .. 16t+15) of the super-block at {@code o}, as {@code q - 32}. In half
-     * {@code t / 8}, it is quarter {@code (t % 8) / 2} (elements l, l+32, l+64 or l+96) with
-     * {@code l = 16 * (t % 2) ..}.
+    /*
+     * Elements e .. e + L of a super-block decode as (q - 32) * (d * scale of sub-block e / 16). In half e / 128,
+     * element 32 * quarter + l takes its low four bits from ql[32 * (quarter % 2) + l] (the low nibble in quarters
+     * 0 and 1, the high one in 2 and 3) and its top two from bits 2 * quarter of qh[l]. dotRow and decodeFloatRow
+     * spell this out in their loops (a helper returning a vector is too large for C2 to inline there, and a call
+     * that is not inlined boxes its vector); BatchInvarianceTest holds them to the same result.
      */
-    private ShortVector subBlock(long o, int t) {
-        int half = t >> 3;
-        int quarter = (t & 7) >> 1;
-        int l = 16 * (t & 1);
-        ShortVector low = BlockDot.bytes(data, o + 64 * half + 32 * (quarter & 1) + l)
-                .lanewise(VectorOperators.ASHR, 4 * (quarter >> 1)).and((short) 0xF);
-        ShortVector high = BlockDot.bytes(data, o + 128 + 32 * half + l)
-                .lanewise(VectorOperators.ASHR, 2 * quarter).and((short) 3);
-        return low.or(high.lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-    }
 
-    /** Row {@code row} as integers and block scales in {@code s} (see {@link Scratch}). */
-    private void decodeRow(int row, Scratch s) {
-        s.ensureQuantized(cols, 16);
+    @Override
+    float dotRow(int row, float[] x, Scratch scratch) {
         long o = rowOffset(row);
+        float[] t = scratch.blockScales;
+        FloatVector a0 = FloatVector.zero(Dot.F);
+        FloatVector a1 = a0;
         for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o + 208));
-            for (int t = 0; t < 16; t++) {
-                s.scale[i / 16 + t] = d * scale(o, t);
-                subBlock(o, t).intoArray(s.q, i + 16 * t);
+            scales(o, Float.float16ToFloat(data.get(SHORT_LE, o + 208)), t);
+            for (int e = 0; e < 256; e += L) {
+                int half = e >> 7;
+                int quarter = (e & 127) >> 5;
+                int l = e & 31;
+                IntVector low = Dot.bits(Dot.ints(data, o + 64 * half + 32 * (quarter & 1) + l), 4 * (quarter >> 1), 0xF);
+                IntVector high = Dot.bits(Dot.ints(data, o + 128 + 32 * half + l), 2 * quarter, 3);
+                FloatVector w = Dot.floats(low.or(high.lanewise(VectorOperators.LSHL, 4)).sub(32))
+                        .mul(FloatVector.broadcast(Dot.F, t[e >> 4]));
+                FloatVector in = FloatVector.fromArray(Dot.F, x, i + e);
+                if ((e & L) == 0) {
+                    a0 = w.fma(in, a0);
+                } else {
+                    a1 = w.fma(in, a1);
+                }
             }
         }
+        return Dot.sum(a0.add(a1));
     }
 
     @Override
     void decodeFloatRow(int row, Scratch s, float[] dst, int off) {
-        decodeRow(row, s);
-        FloatGemm.toFloats(s, cols, 16, false, dst, off);
+        long o = rowOffset(row);
+        float[] t = s.blockScales;
+        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
+            scales(o, Float.float16ToFloat(data.get(SHORT_LE, o + 208)), t);
+            for (int e = 0; e < 256; e += L) {
+                int half = e >> 7;
+                int quarter = (e & 127) >> 5;
+                int l = e & 31;
+                IntVector low = Dot.bits(Dot.ints(data, o + 64 * half + 32 * (quarter & 1) + l), 4 * (quarter >> 1), 0xF);
+                IntVector high = Dot.bits(Dot.ints(data, o + 128 + 32 * half + l), 2 * quarter, 3);
+                Dot.floats(low.or(high.lanewise(VectorOperators.LSHL, 4)).sub(32))
+                        .mul(FloatVector.broadcast(Dot.F, t[e >> 4])).intoArray(dst, off + i + e);
+            }
+        }
     }
-
 }

@@ -1,8 +1,8 @@
 package io.tokenport.engine.tensor;
 
 /**
- * One thread's working memory for a matmul over several input rows: weight rows decoded once (to integers and
- * block scales, then to floats) and then multiplied with every input row. Owned by one {@link ComputePool}
+ * One thread's working memory for a matmul: weight rows decoded once (for some types through integers and
+ * block scales) to floats, then multiplied with every input row. Owned by one {@link ComputePool}
  * worker and grown on demand, so steady-state matmuls allocate nothing.
  */
 final class Scratch {
@@ -12,9 +12,12 @@ final class Scratch {
     float[] scale = new float[0];
     /** Per 32-element block, the weight that multiplies the input block's sum (the "min" of Q4_K and Q5_K). */
     float[] bias = new float[0];
-    /** The lanes of one accumulator, for {@link BlockDot#sum(jdk.incubator.vector.FloatVector, float[])}. */
-    final float[] lanes = new float[8];
-    /** Decoded float weights of up to three rows. */
+    /** The lanes of one accumulator, for {@link Dot#finish}. */
+    final float[] lanes = new float[Dot.LANES];
+    /** The float scales (and offsets) of one super-block of a k-quant format, for broadcasting one at a time. */
+    final float[] blockScales = new float[32];
+
+    /** Decoded float weights of up to two rows. */
     float[] row = new float[0];
 
     void ensureQuantized(int cols, int blockSize) {

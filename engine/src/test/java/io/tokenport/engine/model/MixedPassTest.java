@@ -16,10 +16,10 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On quantized weights, where short and long runs of tokens take different matmul paths (8-bit integer inputs for
- * decode tokens and short prompt chunks, float tiles for long chunks), a sequence's logits must not depend on what
- * shares its forward pass: a long prompt chunk, a short one and decode tokens of other sequences, in any order,
- * give each sequence bit for bit what it gets alone.
+ * On quantized weights, where one token alone takes the kernels that decode weights in registers and several
+ * take the tiled ones, a sequence's logits must not depend on what shares its forward pass: a long prompt chunk,
+ * a short one and decode tokens of other sequences, in any order, give each sequence bit for bit what it gets
+ * alone.
  */
 class MixedPassTest {
     @TempDir
@@ -35,8 +35,8 @@ class MixedPassTest {
             Model model = Model.load(gguf, pool, 64);
             int vocab = model.config().vocabularySize();
             Random random = new Random(3);
-            int[] longPrompt = BatchedDecodeTest.randomTokens(random, 40, vocab);   // float path: more than 16 rows
-            int[] shortPrompt = BatchedDecodeTest.randomTokens(random, 5, vocab);   // integer path
+            int[] longPrompt = BatchedDecodeTest.randomTokens(random, 40, vocab);   // a long chunk
+            int[] shortPrompt = BatchedDecodeTest.randomTokens(random, 5, vocab);   // a short one
             int[] decoded = BatchedDecodeTest.randomTokens(random, 9, vocab);       // prompt, then one decode token
             int[] decodedToo = BatchedDecodeTest.randomTokens(random, 30, vocab);   // a long one, then one decode token
 

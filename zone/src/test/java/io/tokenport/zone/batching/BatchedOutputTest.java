@@ -77,9 +77,8 @@ class BatchedOutputTest {
     }
 
     /**
-     * On quantized weights, decode tokens and short prompt chunks take the integer path and long chunks the float
-     * one; prompts are cut into the same chunks under load as alone, so greedy output still does not depend on
-     * what else runs. Prompts of 3 to 130 tokens, chunks of 32, eight requests at once.
+     * On quantized weights, where a token alone and tokens in a batch take different kernels, greedy output does
+     * not depend on what else runs. Prompts of 3 to 130 tokens, chunks of 32, eight requests at once.
      */
     @Test
     void quantizedModelUnderLoadGivesWhatEachRequestGetsAlone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
