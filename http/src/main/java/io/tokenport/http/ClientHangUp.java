@@ -26,7 +26,10 @@ public final class ClientHangUp {
     private ClientHangUp() {
     }
 
-    /** Lets handlers on {@code listener}'s HTTP/1.1 connections {@link #watch} for their client hanging up. */
+    /**
+     * Lets handlers on {@code listener}'s HTTP/1.1 connections {@link #watch} for their client hanging up. The
+     * listener then offers no {@code Upgrade: h2c}; HTTP/2 by ALPN or prior knowledge is unchanged.
+     */
     public static void detectOn(ListenerConfig.BuilderBase<?, ?> listener) {
         listener.addConnectionSelector(new HangUpSelector());
     }

@@ -127,6 +127,9 @@ final class ConnectionReads implements Supplier<byte[]> {
             read = readSocket();
         } catch (RuntimeException e) {
             error = e;
+        } catch (Error e) {
+            // Still ends the read: the connection's thread must not wait for it forever.
+            error = new ServerConnectionException("reading the client's socket failed", e);
         }
         HangUpWatch gone;
         lock.lock();

@@ -72,7 +72,8 @@ public final class LinkIngress {
                         });
                         api.register(routing);
                     });
-            // Over HTTP/1.1 (an edge with --link-http1) the edge's hang-up is its connection closing: seen at once.
+            // Over HTTP/1.1 (an edge with --link-http1) a link connection that closes, such as an edge that went away,
+            // stops its request at once; over HTTP/2 the edge cancels requests itself (CANCEL_PREFIX).
             ClientHangUp.detectOn(socket);
         });
     }
