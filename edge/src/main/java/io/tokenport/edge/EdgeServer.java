@@ -3,6 +3,7 @@ package io.tokenport.edge;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.tokenport.http.ClientHangUp;
 import io.tokenport.link.pki.Pem;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -60,6 +61,8 @@ public final class EdgeServer implements AutoCloseable {
         if (https) {
             builder.tls(Tls.builder().sslContext(publicContext(config)).build());
         }
+        // A client that hangs up while the zone works on its answer is told to the zone at once (RequestRelay).
+        ClientHangUp.detectOn(builder);
         ZoneLink link = new ZoneLink(config);
         try {
             link.warmUp();

@@ -3,8 +3,13 @@ package io.tokenport.edge;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tokenport.http.ClientHangUp;
+import io.tokenport.http.HangUpWatch;
+import io.tokenport.link.attestation.AttestationSigner;
+import io.tokenport.link.attestation.OriginAttestation;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,13 +29,13 @@ import java.util.Set;
  * by chunk, each chunk flushed as soon as it arrives, with one reused buffer: the edge adds no waiting of its own
  * between a token leaving the zone and reaching the client.
  *
- * <p>Nothing of a request or response body is logged, nor the Authorization header; a client that hangs up
- * closes the zone stream, which cancels the generation in the zone.
+ * <p>Nothing of a request or response body is logged, nor the Authorization header. A client that hangs up
+ * before its answer is complete has its request cancelled in the zone, named by the nonce of the attestation the
+ * edge signed for it ({@code POST /link/cancel/{nonce}}); over HTTP/1.1 the edge notices at once
+ * ({@link ClientHangUp}), even while the zone is still producing a whole, non-streamed answer.
  */
 final class RequestRelay {
     private static final System.Logger LOG = System.getLogger(RequestRelay.class.getName());
-    /** The zone's response header naming a stream's request id. */
-    static final String REQUEST_ID_HEADER = "TokenPort-Request-Id";
 
     private final ZoneLink link;
     private final String jurisdiction;
@@ -66,26 +71,35 @@ final class RequestRelay {
                 }
             }
         }
-        forward.header(io.tokenport.link.attestation.OriginAttestation.HEADER,
-                link.attest(clientAddress(req.remotePeer().address()), jurisdiction, body));
+        AttestationSigner.Signed attestation = link.attest(clientAddress(req.remotePeer().address()), jurisdiction,
+                body);
+        forward.header(OriginAttestation.HEADER, attestation.header());
         String method = req.prologue().method().text();
         forward.method(method, body.length == 0 && !method.equals("POST") && !method.equals("PUT")
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
 
-        HttpResponse<InputStream> answer;
-        try {
-            answer = link.forward(forward.build());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "zone unreachable for " + method + " " + req.path().path() + ": "
-                    + e.getMessage());
-            EdgeErrors.send(res, 502, "server_error", "zone_unreachable",
-                    "The edge could not reach the zone; retry shortly.");
-            return;
+        // A client that hangs up before its answer is complete (over HTTP/1.1: noticed at once, even while the zone
+        // is still producing a whole answer) stops the zone's work on it.
+        try (HangUpWatch watch = ClientHangUp.watch(() -> link.cancel(attestation.nonceHex()))) {
+            HttpResponse<InputStream> answer;
+            try {
+                answer = link.forward(forward.build());
+            } catch (IOException e) {
+                if (watch.hungUp()) {
+                    // The zone, told to stop, reset the stream: there is nobody to answer.
+                    throw new CloseConnectionException("the client hung up", e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "zone unreachable for " + method + " " + req.path().path()
+                        + ": " + e.getMessage());
+                EdgeErrors.send(res, 502, "server_error", "zone_unreachable",
+                        "The edge could not reach the zone; retry shortly.");
+                return;
+            }
+            relay(answer, res, attestation.nonceHex(), watch);
         }
-        relay(answer, res);
     }
 
-    private void relay(HttpResponse<InputStream> answer, ServerResponse res) {
+    private void relay(HttpResponse<InputStream> answer, ServerResponse res, String nonceHex, HangUpWatch watch) {
         res.status(Status.create(answer.statusCode()));
         Set<String> connectionOptions = HopByHop.connectionOptions(answer.headers().allValues("connection"));
         for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
@@ -110,11 +124,14 @@ final class RequestRelay {
             }
         } catch (IOException | RuntimeException e) {
             // Either side hung up (Helidon reports a client's hang-up as an unchecked CloseConnectionException).
-            // Closing the zone's stream (try-with-resources) resets it; the zone may not see
-            // an HTTP/2 reset, so the edge also cancels the stream by its id: the generation stops at once.
+            // Closing the zone's stream (try-with-resources) resets it; the zone may not see an HTTP/2 reset, so the
+            // edge also cancels the stream, unless its watch already did: the generation stops at once.
             LOG.log(System.Logger.Level.DEBUG, "relay ended early: " + e.getMessage());
+            if (watch.hungUp()) {
+                throw new CloseConnectionException("the client hung up", e);
+            }
             if (stream) {
-                answer.headers().firstValue(REQUEST_ID_HEADER).ifPresent(link::cancel);
+                link.cancel(nonceHex);
             }
         }
     }

@@ -111,9 +111,9 @@ final class ZoneLink implements AutoCloseable {
         return pings.get();
     }
 
-    /** The header attesting a request from {@code clientAddress} in {@code jurisdiction} with this body. */
-    String attest(String clientAddress, String jurisdiction, byte[] body) {
-        return signer.signBody(clientAddress, jurisdiction, body);
+    /** The attestation of a request from {@code clientAddress} in {@code jurisdiction} with this body. */
+    AttestationSigner.Signed attest(String clientAddress, String jurisdiction, byte[] body) {
+        return signer.attestBody(clientAddress, jurisdiction, body);
     }
 
     /** The zone URI for a client's path and raw query. */
@@ -123,14 +123,11 @@ final class ZoneLink implements AutoCloseable {
     }
 
     /**
-     * Asks the zone to stop the stream of {@code requestId} (its client hung up), without waiting for the answer:
-     * the relay's thread is free at once, and a stream that already ended makes it a harmless 404.
+     * Asks the zone to stop the request attested with {@code nonceHex} (its client hung up), without waiting for
+     * the answer: the relay's thread is free at once, and a request that already ended makes it a harmless 404.
      */
-    void cancel(String requestId) {
-        if (!requestId.matches("[0-9a-f]{1,64}")) {
-            return;
-        }
-        client.sendAsync(HttpRequest.newBuilder(zone.resolve(CANCEL_PATH + requestId))
+    void cancel(String nonceHex) {
+        client.sendAsync(HttpRequest.newBuilder(zone.resolve(CANCEL_PATH + nonceHex))
                         .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.discarding());
     }

@@ -61,24 +61,49 @@ class EdgeServerTest {
         assertThat(loop.refusals).isEmpty();
     }
 
-    @Test
-    void streamedChatArrivesChunkByChunkWithTheSameTextAsTheWholeAnswer() {
+    private List<ChatCompletionChunk> streamedChat(OpenAIClient via) {
         ChatCompletionCreateParams params = chat()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> stream = via.chat().completions().createStreaming(params)) {
             stream.stream().forEach(chunks::add);
         }
+        return chunks;
+    }
+
+    private static String text(List<ChatCompletionChunk> chunks) {
         StringBuilder text = new StringBuilder();
         for (ChatCompletionChunk c : chunks) {
             for (var choice : c.choices()) {
                 choice.delta().content().ifPresent(text::append);
             }
         }
+        return text.toString();
+    }
+
+    private static String text(ChatCompletion whole) {
+        return whole.choices().getFirst().message().content().orElseThrow();
+    }
+
+    @Test
+    void streamedChatArrivesChunkByChunkWithTheSameTextAsTheWholeAnswer() {
+        List<ChatCompletionChunk> chunks = streamedChat(client);
         assertThat(chunks.size()).isGreaterThan(2);
         assertThat(chunks.getLast().usage()).isPresent();
-        ChatCompletion whole = client.chat().completions().create(chat().build());
-        assertThat(text.toString()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
+        assertThat(text(chunks)).isEqualTo(text(client.chat().completions().create(chat().build())));
+    }
+
+    @Test
+    void overAnHttp1LinkAnswersArriveWholeOnConnectionsTheZoneWatches() throws IOException {
+        // The zone watches each HTTP/1.1 link connection (TLS) for the edge going away while it answers: the
+        // answers, and the next requests on the same connections, pass untouched.
+        try (EdgeServer http1 = EdgeServer.start(loop.edgeConfig("sg-4", "SG").speaking(HttpClient.Version.HTTP_1_1))) {
+            OpenAIClient viaHttp1 = loop.client(http1);
+            String whole = text(viaHttp1.chat().completions().create(chat().build()));
+            assertThat(text(streamedChat(viaHttp1))).isEqualTo(whole);
+            assertThat(text(viaHttp1.chat().completions().create(chat().build()))).isEqualTo(whole);
+            assertThat(whole).isEqualTo(text(client.chat().completions().create(chat().build())));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tokenport.zone;
 
 import io.helidon.webserver.WebServer;
+import io.tokenport.http.ClientHangUp;
 import io.tokenport.zone.admission.LocalRateLimiter;
 import io.tokenport.zone.admission.RateLimiter;
 import io.tokenport.zone.admission.RedisRateLimiter;
@@ -112,9 +113,13 @@ public final class ZoneServer implements AutoCloseable {
             if (config.plainApi()) {
                 // Headers and each SSE chunk are separate writes: without TCP_NODELAY, Nagle's algorithm holds
                 // a chunk until the client's delayed ACK (40 ms on Linux), straight into time to first token.
-                builder.putSocket(API_SOCKET, socket -> socket.host(config.host()).port(config.port())
-                        .connectionOptions(options -> options.tcpNoDelay(true))
-                        .routing(api::register));
+                builder.putSocket(API_SOCKET, socket -> {
+                    socket.host(config.host()).port(config.port())
+                            .connectionOptions(options -> options.tcpNoDelay(true))
+                            .routing(api::register);
+                    // A client that hangs up stops its generation at once, even one waiting for a whole answer.
+                    ClientHangUp.detectOn(socket);
+                });
             }
             if (config.link() != null) {
                 // A body that is not the attested one is found by the endpoint, which records it like any refusal.

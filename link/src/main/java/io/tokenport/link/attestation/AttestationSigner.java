@@ -34,18 +34,36 @@ public final class AttestationSigner {
         this.key = Ed25519Keys.privateKey(key);
     }
 
+    /**
+     * A signed attestation as the edge sends it.
+     *
+     * @param header   the {@link OriginAttestation#HEADER} value
+     * @param nonceHex its nonce, in hex: how the edge names the request to the zone later (to cancel it)
+     */
+    public record Signed(String header, String nonceHex) {
+    }
+
     /** The header value attesting a request from {@code clientAddress} in {@code jurisdiction} with this body hash. */
     public String sign(String clientAddress, String jurisdiction, byte[] bodySha256) {
-        byte[] nonce = new byte[16];
-        random.nextBytes(nonce);
-        OriginAttestation attestation = new OriginAttestation(edgeId, clientAddress, jurisdiction,
-                clock.millis(), nonce, bodySha256);
-        return attestation.header(signature(attestation.fields()));
+        return attest(clientAddress, jurisdiction, bodySha256).header();
     }
 
     /** Signs a request whose whole body is {@code body}. */
     public String signBody(String clientAddress, String jurisdiction, byte[] body) {
         return sign(clientAddress, jurisdiction, sha256(body));
+    }
+
+    /** Signs a request whose whole body is {@code body}, keeping its nonce. */
+    public Signed attestBody(String clientAddress, String jurisdiction, byte[] body) {
+        return attest(clientAddress, jurisdiction, sha256(body));
+    }
+
+    private Signed attest(String clientAddress, String jurisdiction, byte[] bodySha256) {
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        OriginAttestation attestation = new OriginAttestation(edgeId, clientAddress, jurisdiction,
+                clock.millis(), nonce, bodySha256);
+        return new Signed(attestation.header(signature(attestation.fields())), attestation.nonceHex());
     }
 
     byte[] signature(byte[] fields) {

@@ -81,6 +81,13 @@ class AttestationVerifierTest {
     }
 
     @Test
+    void theEdgeKeepsTheNonceTheZoneSees() throws Exception {
+        AttestationSigner.Signed signed = signer("sg-1", sg1Key).attestBody("203.0.113.7", "SG", BODY);
+        assertThat(signed.nonceHex()).matches("[0-9a-f]{32}");
+        assertThat(verifier().verify(signed.header(), sg1).nonceHex()).isEqualTo(signed.nonceHex());
+    }
+
+    @Test
     void eachFailureHasItsOwnReason() throws Exception {
         AttestationVerifier verifier = verifier();
         AttestationSigner sg = signer("sg-1", sg1Key);

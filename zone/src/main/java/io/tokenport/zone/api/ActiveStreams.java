@@ -5,9 +5,11 @@ import io.tokenport.zone.batching.GenerationStream;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The streams being answered now, by request id, with the edge each came through: so that an edge whose client
- * hung up can stop that stream at once ({@code POST /link/cancel/{id}} on the link), even where its HTTP/2 stream
- * reset does not reach the handler. Only the edge that forwarded a request may cancel it.
+ * The generations running for requests that came over the link, by the nonce of their origin attestation, with
+ * the edge each came through: so that an edge whose client hung up can stop it at once ({@code POST
+ * /link/cancel/{nonce}}), streamed or not, although Helidon does not pass an HTTP/2 stream reset on to the
+ * handler. The edge names a request by the nonce it signed, known to it before any answer. Only the edge that
+ * forwarded a request may cancel it.
  */
 public final class ActiveStreams {
     private record Entry(String edgeId, GenerationStream stream) {
@@ -15,21 +17,21 @@ public final class ActiveStreams {
 
     private final ConcurrentHashMap<String, Entry> streams = new ConcurrentHashMap<>();
 
-    void add(String requestId, String edgeId, GenerationStream stream) {
-        streams.put(requestId, new Entry(edgeId, stream));
+    void add(String nonce, String edgeId, GenerationStream stream) {
+        streams.put(nonce, new Entry(edgeId, stream));
     }
 
-    void remove(String requestId) {
-        streams.remove(requestId);
+    void remove(String nonce) {
+        streams.remove(nonce);
     }
 
     /**
-     * Cancels the stream of {@code requestId} if {@code edgeId} forwarded it.
+     * Cancels the generation of the request attested with {@code nonce} (hex) if {@code edgeId} forwarded it.
      *
-     * @return false if there is no such stream (ended, unknown, or another edge's)
+     * @return false if there is no such generation (ended, unknown, or another edge's)
      */
-    public boolean cancel(String requestId, String edgeId) {
-        Entry e = streams.get(requestId);
+    public boolean cancel(String nonce, String edgeId) {
+        Entry e = streams.get(nonce);
         if (e == null || !e.edgeId().equals(edgeId)) {
             return false;
         }

@@ -4,11 +4,16 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tokenport.engine.generate.FinishReason;
 import io.tokenport.engine.generate.GenerationRequest;
 import io.tokenport.engine.generate.LoadedModel;
 import io.tokenport.engine.sampling.SamplingParams;
+import io.tokenport.http.ClientHangUp;
+import io.tokenport.http.HangUpWatch;
+import io.tokenport.link.attestation.OriginAttestation;
 import io.tokenport.zone.admission.RateLimitExceededException;
 import io.tokenport.zone.admission.RateLimiter;
 import io.tokenport.zone.auth.Caller;
@@ -39,8 +44,6 @@ import java.util.Map;
  */
 final class CompletionsEndpoint {
     private static final System.Logger LOG = System.getLogger(CompletionsEndpoint.class.getName());
-    /** The response header naming a stream's request id. */
-    static final String REQUEST_ID_HEADER = "TokenPort-Request-Id";
     /** OpenAI's default for the legacy completions endpoint. */
     private static final int COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
     /** How long a stream may be silent (queued, or tokens without text yet) before its client is probed. */
@@ -116,10 +119,22 @@ final class CompletionsEndpoint {
             CompletionJson out = new CompletionJson(factory, chat, (chat ? "chatcmpl-" : "cmpl-") + exchange.requestId(),
                     clock.instant().getEpochSecond(), params.model(), deployment.model().systemFingerprint());
             Metering metering = new Metering(caller, params.model(), chat ? "chat.completions" : "completions");
-            if (params.stream()) {
-                relayStream(res, stream, out, params, metering, exchange);
-            } else {
-                relayWhole(res, stream, out, metering, exchange);
+            // From here until the answer is produced, a client that goes away cancels the generation: an HTTP/1.1
+            // client by hanging up (ClientHangUp), one behind an edge by the edge's word (ActiveStreams).
+            String nonce = attestedNonce(req);
+            if (nonce != null) {
+                active.add(nonce, exchange.edgeId(), stream);
+            }
+            try (HangUpWatch _ = ClientHangUp.watch(stream::cancel)) {
+                if (params.stream()) {
+                    relayStream(res, stream, out, params, metering, exchange);
+                } else {
+                    relayWhole(res, stream, out, metering, exchange);
+                }
+            } finally {
+                if (nonce != null) {
+                    active.remove(nonce);
+                }
             }
         } catch (ApiException e) {
             metrics.requestRefused(e.status());
@@ -131,6 +146,12 @@ final class CompletionsEndpoint {
                 finishQuietly(exchange);
             }
         }
+    }
+
+    /** The nonce of the request's origin attestation (hex), or null off the link. */
+    private static String attestedNonce(ServerRequest req) {
+        return req.context().get(OriginAttestation.class, OriginAttestation.class)
+                .map(OriginAttestation::nonceHex).orElse(null);
     }
 
     private static void finishQuietly(Exchange exchange) {
@@ -224,6 +245,9 @@ final class CompletionsEndpoint {
             stream.cancel();
         }
         awaitEndQuietly(stream);
+        if (stream.finishReason() == FinishReason.CANCELLED) {
+            throw unanswered(stream, metering, exchange);
+        }
         exchange.tokens(stream.promptTokens(), stream.completionTokens());
         String reason = metering.record(stream);
         if (stream.failure() != null) {
@@ -238,9 +262,6 @@ final class CompletionsEndpoint {
                              Metering metering, Exchange exchange) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        // The request id, so that an edge whose client hangs up can cancel this stream by it.
-        res.header(REQUEST_ID_HEADER, exchange.requestId());
-        active.add(exchange.requestId(), exchange.edgeId(), stream);
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         boolean usageNull = p.includeUsage();
         StringBuilder text = new StringBuilder();
@@ -258,6 +279,9 @@ final class CompletionsEndpoint {
                 } else if (!ended) {
                     sse.keepAlive();
                 }
+            }
+            if (stream.finishReason() == FinishReason.CANCELLED) {
+                throw unanswered(stream, metering, exchange);
             }
             // Metered before the last events, so a client that has read [DONE] finds its usage recorded.
             exchange.tokens(stream.promptTokens(), stream.completionTokens());
@@ -280,18 +304,32 @@ final class CompletionsEndpoint {
             }
             finishStream(sse, exchange);
         } catch (IOException e) {
-            // The client went away: stop its sequence now and meter what it got.
-            cancelAndMeter(stream, metering);
-            exchange.tokens(stream.promptTokens(), stream.completionTokens());
-            finishQuietly(exchange);
+            // A write failed: the client went away.
+            throw unanswered(stream, metering, exchange);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelAndMeter(stream, metering);
-            exchange.tokens(stream.promptTokens(), stream.completionTokens());
-            finishQuietly(exchange);
-        } finally {
-            active.remove(exchange.requestId());
+            throw unanswered(stream, metering, exchange);
         }
+    }
+
+    /**
+     * Ends a request whose client went away (it hung up, or its edge said so) before its answer: the generation is
+     * stopped (its sequence and KV cache freed), the usage and the transfer record are written, and nothing more is
+     * sent. The returned exception, thrown out of the handler, makes Helidon close the HTTP/1.1 connection or reset
+     * the HTTP/2 stream without an answer. A failure to record was logged and has no one to tell.
+     */
+    private static CloseConnectionException unanswered(GenerationStream stream, Metering metering,
+                                                       Exchange exchange) {
+        stream.cancel();
+        awaitEndQuietly(stream);
+        try {
+            metering.record(stream);
+        } catch (ApiException e) {
+            // Logged by Metering.record.
+        }
+        exchange.tokens(stream.promptTokens(), stream.completionTokens());
+        finishQuietly(exchange);
+        return new CloseConnectionException("the client of request " + exchange.requestId() + " went away");
     }
 
     /**
@@ -312,17 +350,6 @@ final class CompletionsEndpoint {
         }
         sse.comment(receipt.sseComment());
         sse.done();
-    }
-
-    /** Ends a stream nobody will read and records its usage; a failure to record was logged and has no one to tell. */
-    private static void cancelAndMeter(GenerationStream stream, Metering metering) {
-        stream.cancel();
-        awaitEndQuietly(stream);
-        try {
-            metering.record(stream);
-        } catch (ApiException e) {
-            // Logged by Metering.record.
-        }
     }
 
     private static void awaitEndQuietly(GenerationStream stream) {

@@ -43,7 +43,7 @@ public final class OpenAiApi {
                 activeStreams, json, maxBodyBytes, clock);
     }
 
-    /** The streams being answered, for cancellation by the edge that forwarded them. */
+    /** The generations of requests that came over the link, for cancellation by the edge that forwarded them. */
     public ActiveStreams activeStreams() {
         return activeStreams;
     }

@@ -35,7 +35,10 @@ import java.time.InstantSource;
 public final class IngressGuard implements Filter {
     /** Edges keep their connections warm with this; it serves nothing, so it needs no attestation. */
     public static final String PING_PATH = "/link/ping";
-    /** Where an edge cancels a stream whose client hung up: {@code POST /link/cancel/{request id}}. */
+    /**
+     * Where an edge stops a request whose client hung up: {@code POST /link/cancel/{nonce}}, named by the nonce of
+     * the attestation the edge sent with it (the edge knows it before any answer, even a non-streamed one).
+     */
     public static final String CANCEL_PREFIX = "/link/cancel/";
     private static final HeaderName ATTESTATION = HeaderNames.create(OriginAttestation.HEADER);
     private static final byte[] EMPTY_SHA256 = AttestationSigner.sha256(new byte[0]);
@@ -61,7 +64,7 @@ public final class IngressGuard implements Filter {
         X509Certificate peer = peerCertificate(req);
         if (req.path().path().startsWith(CANCEL_PREFIX) && req.prologue().method() == Method.POST) {
             // No request is served and no body read: the edge's certificate (the handshake) is its authority, and
-            // the route cancels only streams that this very edge forwarded.
+            // the route cancels only requests that this very edge forwarded.
             req.context().register(EdgeIdentity.class, new EdgeIdentity(peer == null ? ""
                     : AttestationVerifier.commonName(peer)));
             chain.proceed();

@@ -3,6 +3,7 @@ package io.tokenport.zone.ingress;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServerConfig;
+import io.tokenport.http.ClientHangUp;
 import io.tokenport.link.attestation.AttestationVerifier;
 import io.tokenport.link.tls.LinkTls;
 import io.tokenport.zone.api.OpenAiApi;
@@ -56,18 +57,24 @@ public final class LinkIngress {
         IngressGuard guard = new IngressGuard(verifier, recorder, clock);
         // TCP_NODELAY: an HTTP/2 HEADERS frame and the first DATA frame go out as separate writes; with Nagle's
         // algorithm the second waits for the edge's delayed ACK (40 ms on Linux) before the first token leaves.
-        server.putSocket(name, socket -> socket.host(link.host()).port(link.port()).tls(tls)
-                .connectionOptions(options -> options.tcpNoDelay(true))
-                .routing(routing -> {
-                    routing.addFilter(guard);
-                    routing.post(IngressGuard.CANCEL_PREFIX + "{request}", (req, res) -> {
-                        String edge = req.context().get(IngressGuard.EdgeIdentity.class, IngressGuard.EdgeIdentity.class)
-                                .map(IngressGuard.EdgeIdentity::edgeId).orElse("");
-                        boolean cancelled = api.activeStreams().cancel(req.path().pathParameters().get("request"), edge);
-                        res.status(cancelled ? io.helidon.http.Status.NO_CONTENT_204 : io.helidon.http.Status.NOT_FOUND_404)
-                                .send();
+        server.putSocket(name, socket -> {
+            socket.host(link.host()).port(link.port()).tls(tls)
+                    .connectionOptions(options -> options.tcpNoDelay(true))
+                    .routing(routing -> {
+                        routing.addFilter(guard);
+                        routing.post(IngressGuard.CANCEL_PREFIX + "{nonce}", (req, res) -> {
+                            String edge = req.context().get(IngressGuard.EdgeIdentity.class,
+                                    IngressGuard.EdgeIdentity.class).map(IngressGuard.EdgeIdentity::edgeId).orElse("");
+                            boolean cancelled = api.activeStreams().cancel(req.path().pathParameters().get("nonce"),
+                                    edge);
+                            res.status(cancelled ? io.helidon.http.Status.NO_CONTENT_204
+                                    : io.helidon.http.Status.NOT_FOUND_404).send();
+                        });
+                        api.register(routing);
                     });
-                    api.register(routing);
-                }));
+            // Over HTTP/1.1 (an edge with --link-http1) a link connection that closes, such as an edge that went away,
+            // stops its request at once; over HTTP/2 the edge cancels requests itself (CANCEL_PREFIX).
+            ClientHangUp.detectOn(socket);
+        });
     }
 }
