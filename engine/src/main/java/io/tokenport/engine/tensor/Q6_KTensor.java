@@ -86,20 +86,22 @@ public final class Q6_KTensor extends FloatTensor {
         FloatVector a1 = a0;
         for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
             scales(o, Float.float16ToFloat(data.get(SHORT_LE, o + 208)), t);
-            for (int e = 0; e < 256; e += L) {
+            for (int e = 0; e < 256; e += 2 * L) {
                 int half = e >> 7;
                 int quarter = (e & 127) >> 5;
                 int l = e & 31;
-                IntVector low = Dot.bits(Dot.ints(data, o + 64 * half + 32 * (quarter & 1) + l), 4 * (quarter >> 1), 0xF);
-                IntVector high = Dot.bits(Dot.ints(data, o + 128 + 32 * half + l), 2 * quarter, 3);
-                FloatVector w = Dot.floats(low.or(high.lanewise(VectorOperators.LSHL, 4)).sub(32))
-                        .mul(FloatVector.broadcast(Dot.F, t[e >> 4]));
-                FloatVector in = FloatVector.fromArray(Dot.F, x, i + e);
-                if ((e & L) == 0) {
-                    a0 = w.fma(in, a0);
-                } else {
-                    a1 = w.fma(in, a1);
-                }
+                long ql = o + 64 * half + 32 * (quarter & 1) + l;
+                long qh = o + 128 + 32 * half + l;
+                int lowShift = 4 * (quarter >> 1);
+                int highShift = 2 * quarter;
+                IntVector q0 = Dot.bits(Dot.ints(data, ql), lowShift, 0xF)
+                        .or(Dot.bits(Dot.ints(data, qh), highShift, 3).lanewise(VectorOperators.LSHL, 4));
+                IntVector q1 = Dot.bits(Dot.ints(data, ql + L), lowShift, 0xF)
+                        .or(Dot.bits(Dot.ints(data, qh + L), highShift, 3).lanewise(VectorOperators.LSHL, 4));
+                FloatVector w0 = Dot.floats(q0.sub(32)).mul(FloatVector.broadcast(Dot.F, t[e >> 4]));
+                FloatVector w1 = Dot.floats(q1.sub(32)).mul(FloatVector.broadcast(Dot.F, t[(e + L) >> 4]));
+                a0 = w0.fma(FloatVector.fromArray(Dot.F, x, i + e), a0);
+                a1 = w1.fma(FloatVector.fromArray(Dot.F, x, i + e + L), a1);
             }
         }
         return Dot.sum(a0.add(a1));
