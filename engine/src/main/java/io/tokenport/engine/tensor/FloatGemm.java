@@ -11,15 +11,15 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * The kernel for several input rows (batched decoding and prefill): weight rows decoded to floats once, two at a
- * time, then multiplied with the input rows in a register tile of 2 weight rows x 4 input rows, each pair with
- * its two accumulators (16 live vectors, 4 weight and 8 input loads per 16 FMAs: the FMA units set the pace, and
- * AVX-512's 32 registers hold it all). Leftover input rows take a 2 x 1 tile, a leftover weight row
- * {@link Dot#dot}.
+ * The kernel for several input rows (batched decoding and prefill): a block of weight rows decoded to floats
+ * once ({@link FloatTensor} sizes it to stay in L2), then multiplied with the input rows in a register tile of 2
+ * weight rows x 4 input rows, each pair with its two accumulators (16 live vectors, 4 weight and 8 input loads per
+ * 16 FMAs: the FMA units set the pace, and AVX-512's 32 registers hold it all). The tile's eight lane sums are
+ * combined by shuffles, three stages for all eight at once. Leftover input rows take a 2 x 1 tile, a leftover
+ * weight row {@link Dot#dot}.
  *
  * <p>Every tile computes each (row, input) pair exactly as {@link Dot} defines; so a result does not depend on
- * the tile, the thread split or the number of inputs. The tiles end through {@link Dot#finish} (scalar, same
- * order): the vector form of eight sums after the tile's loop exceeds C2's inlining budget.
+ * the tile, the thread split or the number of inputs.
  */
 final class FloatGemm {
     private static final VectorSpecies<Float> F = Dot.F;
@@ -56,16 +56,27 @@ final class FloatGemm {
     }
 
     /**
-     * {@code out[b * rows + r]} and {@code out[b * rows + r + 1]} for every input row {@code b < n}: weight rows r
-     * and r + 1 are {@code w[0 ..cols)} and {@code w[cols ..2 cols)}; {@code t} holds {@link Dot#LANES} floats.
+     * {@code out[b * rows + r0 + j]} for every input row {@code b < n} and the {@code count} weight rows
+     * {@code w[j * cols ..(j + 1) * cols)}: inputs four at a time over every pair of rows (then a leftover input
+     * over every pair, then a leftover row over every input); {@code t} holds {@link Dot#LANES} floats.
      */
-    static void twoRows(float[] w, float[] x, int n, int cols, float[] out, int rows, int r, float[] t) {
+    static void rows(float[] w, int count, float[] x, int n, int cols, float[] out, int rows, int r0, float[] t) {
+        int pairs = count & ~1;
         int b = 0;
         for (; b + 4 <= n; b += 4) {
-            fourInputs(w, x, b * cols, cols, out, b * rows + r, rows, t);
+            for (int j = 0; j < pairs; j += 2) {
+                fourInputs(w, j * cols, x, b * cols, cols, out, b * rows + r0 + j, rows, t);
+            }
         }
         for (; b < n; b++) {
-            oneInput(w, x, b * cols, cols, out, b * rows + r, t);
+            for (int j = 0; j < pairs; j += 2) {
+                oneInput(w, j * cols, x, b * cols, cols, out, b * rows + r0 + j, t);
+            }
+        }
+        if (pairs < count) {
+            for (b = 0; b < n; b++) {
+                out[b * rows + r0 + pairs] = Dot.dot(w, pairs * cols, x, b * cols, cols);
+            }
         }
     }
 
@@ -120,12 +131,13 @@ final class FloatGemm {
     }
 
     /**
-     * A 2 x 4 tile: weight rows {@code w[0 ..cols)} and {@code w[cols ..2 cols)} times input rows
+     * A 2 x 4 tile: weight rows {@code w[wo ..wo + cols)} and the next {@code cols} times input rows
      * {@code x[x0 + j * cols ..]}, {@code j < 4}, into {@code out[o + j * rows]} and {@code out[o + j * rows + 1]}.
      */
-    private static void fourInputs(float[] w, float[] x, int x0, int cols, float[] out, int o, int rows, float[] t) {
+    private static void fourInputs(float[] w, int wo, float[] x, int x0, int cols, float[] out, int o, int rows,
+            float[] t) {
         int vec = cols / (2 * L) * (2 * L);
-        int u = cols;
+        int u = wo + cols;
         int x1 = x0 + cols;
         int x2 = x1 + cols;
         int x3 = x2 + cols;
@@ -146,9 +158,9 @@ final class FloatGemm {
         FloatVector c12 = a00;
         FloatVector c13 = a00;
         for (int i = 0; i < vec; i += 2 * L) {
-            FloatVector w0 = FloatVector.fromArray(F, w, i);
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + i);
             FloatVector w1 = FloatVector.fromArray(F, w, u + i);
-            FloatVector v0 = FloatVector.fromArray(F, w, i + L);
+            FloatVector v0 = FloatVector.fromArray(F, w, wo + i + L);
             FloatVector v1 = FloatVector.fromArray(F, w, u + i + L);
             FloatVector in = FloatVector.fromArray(F, x, x0 + i);
             a00 = w0.fma(in, a00);
@@ -185,19 +197,19 @@ final class FloatGemm {
         a13 = a13.add(c13);
         if (vec != cols) { // float types only: a leftover vector or a tail, summed one pair at a time
             a00.intoArray(t, 0);
-            out[o] = Dot.finish(t, w, 0, x, x0, vec, cols);
+            out[o] = Dot.finish(t, w, wo, x, x0, vec, cols);
             a10.intoArray(t, 0);
             out[o + 1] = Dot.finish(t, w, u, x, x0, vec, cols);
             a01.intoArray(t, 0);
-            out[o + rows] = Dot.finish(t, w, 0, x, x1, vec, cols);
+            out[o + rows] = Dot.finish(t, w, wo, x, x1, vec, cols);
             a11.intoArray(t, 0);
             out[o + rows + 1] = Dot.finish(t, w, u, x, x1, vec, cols);
             a02.intoArray(t, 0);
-            out[o + 2 * rows] = Dot.finish(t, w, 0, x, x2, vec, cols);
+            out[o + 2 * rows] = Dot.finish(t, w, wo, x, x2, vec, cols);
             a12.intoArray(t, 0);
             out[o + 2 * rows + 1] = Dot.finish(t, w, u, x, x2, vec, cols);
             a03.intoArray(t, 0);
-            out[o + 3 * rows] = Dot.finish(t, w, 0, x, x3, vec, cols);
+            out[o + 3 * rows] = Dot.finish(t, w, wo, x, x3, vec, cols);
             a13.intoArray(t, 0);
             out[o + 3 * rows + 1] = Dot.finish(t, w, u, x, x3, vec, cols);
             return;
@@ -224,32 +236,26 @@ final class FloatGemm {
         out[o + 3 * rows + 1] = t[SUM_LANE[7]];
     }
 
-    /** A 2 x 1 tile: weight rows {@code w[0 ..cols)}, {@code w[cols ..2 cols)} times {@code x[x0 ..+cols)}. */
-    private static void oneInput(float[] w, float[] x, int x0, int cols, float[] out, int o, float[] t) {
+    /** A 2 x 1 tile: weight rows {@code w[wo ..wo + cols)} and the next {@code cols} times {@code x[x0 ..+cols)}. */
+    private static void oneInput(float[] w, int wo, float[] x, int x0, int cols, float[] out, int o, float[] t) {
         int vec = cols / (2 * L) * (2 * L);
-        int u = cols;
+        int u = wo + cols;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector c0 = a0;
         FloatVector c1 = a0;
         for (int i = 0; i < vec; i += 2 * L) {
             FloatVector in = FloatVector.fromArray(F, x, x0 + i);
-            a0 = FloatVector.fromArray(F, w, i).fma(in, a0);
+            a0 = FloatVector.fromArray(F, w, wo + i).fma(in, a0);
             a1 = FloatVector.fromArray(F, w, u + i).fma(in, a1);
             in = FloatVector.fromArray(F, x, x0 + i + L);
-            c0 = FloatVector.fromArray(F, w, i + L).fma(in, c0);
+            c0 = FloatVector.fromArray(F, w, wo + i + L).fma(in, c0);
             c1 = FloatVector.fromArray(F, w, u + i + L).fma(in, c1);
         }
         a0.add(c0).intoArray(t, 0);
-        out[o] = Dot.finish(t, w, 0, x, x0, vec, cols);
+        out[o] = Dot.finish(t, w, wo, x, x0, vec, cols);
         a1.add(c1).intoArray(t, 0);
         out[o + 1] = Dot.finish(t, w, u, x, x0, vec, cols);
     }
 
-    /** Like {@link #twoRows} for the single weight row {@code w[0 ..cols)}. */
-    static void oneRow(float[] w, float[] x, int n, int cols, float[] out, int rows, int r) {
-        for (int b = 0; b < n; b++) {
-            out[b * rows + r] = Dot.dot(w, 0, x, b * cols, cols);
-        }
-    }
 }

@@ -157,7 +157,15 @@ public abstract sealed class FloatTensor
         }
     }
 
-    /** Rows {@code rowStart <= r < rowEnd} of the product {@code out = W x} for {@code n} input rows. */
+    /** Bytes of decoded weight rows a thread keeps for one pass over the inputs: about half a core's L2. */
+    private static final int BLOCK_BYTES = 256 * 1024;
+
+    /**
+     * Rows {@code rowStart <= r < rowEnd} of the product {@code out = W x} for {@code n} input rows. With several
+     * inputs, weight rows are decoded a block at a time (as many as fit {@link #BLOCK_BYTES}, an even number), and
+     * the inputs pass over the block four at a time: each weight is decoded once per call, the block stays in L2,
+     * and the four inputs in L1 while they meet every row of the block.
+     */
     final void matmulRows(float[] x, int n, float[] out, int rowStart, int rowEnd, Scratch scratch) {
         if (n == 1) {
             for (int r = rowStart; r < rowEnd; r++) {
@@ -165,17 +173,15 @@ public abstract sealed class FloatTensor
             }
             return;
         }
-        scratch.ensureFloat(2 * cols);
+        int block = Math.max(2, Math.min(rowEnd - rowStart, BLOCK_BYTES / 4 / cols) & ~1);
+        scratch.ensureFloat(Math.max(block, 2) * cols);
         float[] w = scratch.row;
-        int r = rowStart;
-        for (; r + 1 < rowEnd; r += 2) {
-            decodeFloatRow(r, scratch, w, 0);
-            decodeFloatRow(r + 1, scratch, w, cols);
-            FloatGemm.twoRows(w, x, n, cols, out, rows, r, scratch.lanes);
-        }
-        if (r < rowEnd) {
-            decodeFloatRow(r, scratch, w, 0);
-            FloatGemm.oneRow(w, x, n, cols, out, rows, r);
+        for (int r0 = rowStart; r0 < rowEnd; r0 += block) {
+            int r1 = Math.min(rowEnd, r0 + block);
+            for (int r = r0; r < r1; r++) {
+                decodeFloatRow(r, scratch, w, (r - r0) * cols);
+            }
+            FloatGemm.rows(w, r1 - r0, x, n, cols, out, rows, r0, scratch.lanes);
         }
     }
 
