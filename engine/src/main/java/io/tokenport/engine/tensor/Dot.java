@@ -15,10 +15,11 @@ import java.nio.ByteOrder;
  * The one way every matmul kernel computes a dot product of a weight row with an input row, so that a result
  * never depends on the kernel, the tile, the thread split or how many input rows share the matmul.
  *
- * <p>Weights are decoded exactly to floats (every supported format's elements are products that a float holds
- * without rounding, or one fused multiply-add) and multiplied with the float input in vectors of {@link #LANES}
- * lanes, the widest the CPU has (16 with AVX-512, 8 with AVX2). Whole vectors ("chunks") alternate between two
- * accumulators, chunk {@code c} into accumulator {@code c % 2}, so that two FMA chains run side by side. Then:
+ * <p>Weights are decoded to floats, each element by the same operations in every kernel of its type (a small
+ * integer times the block's scale, or one fused multiply-add), and multiplied with the float input in vectors of
+ * {@link #LANES} lanes, the widest the CPU has (16 with AVX-512, 8 with AVX2; see {@link #F}). Whole vectors
+ * ("chunks") alternate between two accumulators, chunk {@code c} into accumulator {@code c % 2}, so that two FMA
+ * chains run side by side. Then:
  * <ol>
  * <li>{@code s = acc0 + acc1}, lane-wise;</li>
  * <li>if a last whole chunk is left over (only rows whose length is an odd number of chunks), {@code s += w * x}
@@ -31,7 +32,15 @@ import java.nio.ByteOrder;
  * Quantized rows are whole blocks of 32 (or 256), an even number of chunks: for them only steps 1 and 3 occur.
  */
 final class Dot {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The CPU's widest float vectors, kept to 256 or 512 bits: narrower hardware (128-bit NEON) runs the 256-bit
+     * kernels in the Vector API's portable form, slowly but with the same results as everywhere else.
+     */
+    static final VectorSpecies<Float> F = switch (FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
+        case 256, 512 -> FloatVector.SPECIES_PREFERRED;
+        default -> FloatVector.SPECIES_PREFERRED.vectorBitSize() > 512 ? FloatVector.SPECIES_512
+                : FloatVector.SPECIES_256;
+    };
     /** Floats per vector. */
     static final int LANES = F.length();
     /** {@link #LANES} bytes: a chunk of 8-bit weights, widened to floats by {@link #bytes}. */
@@ -44,13 +53,6 @@ final class Dot {
     private static final VectorShuffle<Float> BY_1 = VectorShuffle.iota(F, 1, 1, true);
 
     private Dot() {
-    }
-
-    static {
-        if (LANES != 8 && LANES != 16) {
-            throw new ExceptionInInitializerError("TokenPort's kernels need 256- or 512-bit vectors (AVX2 or "
-                    + "AVX-512); this JVM offers " + F.vectorBitSize() + "-bit float vectors");
-        }
     }
 
     /** Step 3: the tree sum of the lanes of {@code s}. */

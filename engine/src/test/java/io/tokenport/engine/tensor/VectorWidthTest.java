@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VectorWidthTest {
     @Test
     void kernelsUseTheWidthTheJvmOffers() {
-        assertThat(Dot.LANES).isEqualTo(FloatVector.SPECIES_PREFERRED.length()).isIn(8, 16);
+        int preferred = FloatVector.SPECIES_PREFERRED.length();
+        assertThat(Dot.LANES).isIn(8, 16).isEqualTo(Math.max(8, Math.min(16, preferred)));
         String expected = System.getProperty("tokenport.test.lanes");
         if (expected != null) {
             assertThat(Dot.LANES).isEqualTo(Integer.parseInt(expected));
