@@ -6,18 +6,17 @@ package io.tokenport.engine.tensor;
  * worker and grown on demand, so steady-state matmuls allocate nothing.
  */
 final class Scratch {
-    /** Decoded integer weights of one row (quantized types). */
+    /** Decoded integer weights of one row (the types decoded through integers: Q5_0, Q5_K). */
     short[] q = new short[0];
-    /** Float scale per block of {@link #q} (per 32 elements, or per 16 for Q6_K). */
+    /** Float scale per 32-element block of {@link #q}. */
     float[] scale = new float[0];
-    /** Per 32-element block, the weight that multiplies the input block's sum (the "min" of Q4_K and Q5_K). */
+    /** Per 32-element block, the offset added to each decoded weight (the "min" of Q5_K, negated and scaled). */
     float[] bias = new float[0];
     /** The lanes of one accumulator, for {@link Dot#finish}. */
     final float[] lanes = new float[Dot.LANES];
     /** The float scales (and offsets) of one super-block of a k-quant format, for broadcasting one at a time. */
     final float[] blockScales = new float[32];
-
-    /** Decoded float weights of up to two rows. */
+    /** Decoded float weights of a block of rows (see {@link FloatTensor}: as many as fit half an L2). */
     float[] row = new float[0];
 
     void ensureQuantized(int cols, int blockSize) {
