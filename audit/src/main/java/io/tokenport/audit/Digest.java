@@ -54,7 +54,7 @@ public final class Digest {
     public static Digest fromBase64(String base64, String what) {
         byte[] decoded;
         try {
-            decoded = Base64.getDecoder().decode(base64);
+            decoded = CanonicalBase64.decode(base64);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": not base64: " + e.getMessage());
         }

@@ -97,9 +97,9 @@ public record Receipt(String origin, long index, Digest leafHash, int keyId, byt
         }
         byte[] blob;
         try {
-            blob = Base64.getDecoder().decode(parts[4]);
+            blob = CanonicalBase64.decode(parts[4]);
         } catch (IllegalArgumentException e) {
-            throw new AuditException("receipt: the signature is not base64");
+            throw new AuditException("receipt: the signature is not base64: " + e.getMessage());
         }
         if (blob.length != 4 + Ed25519.SIGNATURE_SIZE) {
             throw new AuditException("receipt: the signature has " + blob.length + " bytes, expected "

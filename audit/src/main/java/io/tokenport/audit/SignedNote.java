@@ -84,9 +84,9 @@ public final class SignedNote {
             String name = rest.substring(0, space);
             byte[] blob;
             try {
-                blob = Base64.getDecoder().decode(rest.substring(space + 1));
+                blob = CanonicalBase64.decode(rest.substring(space + 1));
             } catch (IllegalArgumentException e) {
-                throw new AuditException("signed note: signature of " + name + " is not base64");
+                throw new AuditException("signed note: signature of " + name + " is not base64: " + e.getMessage());
             }
             if (blob.length < 5) {
                 throw new AuditException("signed note: signature of " + name + " is too short");

@@ -58,9 +58,9 @@ public final class SigningKey {
         String idHex = rest.substring(first + 1, second);
         byte[] typeAndSeed;
         try {
-            typeAndSeed = Base64.getDecoder().decode(rest.substring(second + 1));
+            typeAndSeed = CanonicalBase64.decode(rest.substring(second + 1));
         } catch (IllegalArgumentException e) {
-            throw new AuditException("signing key: the key part is not base64");
+            throw new AuditException("signing key: the key part is not canonical base64");
         }
         if (typeAndSeed.length != 1 + Ed25519.KEY_SIZE || typeAndSeed[0] != VerifierKey.ED25519_TYPE) {
             throw new AuditException("signing key: only Ed25519 keys (type 0x01, 33 bytes) are supported");

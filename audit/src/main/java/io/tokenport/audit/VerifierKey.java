@@ -50,7 +50,7 @@ public final class VerifierKey {
         String idHex = s.substring(first + 1, second);
         byte[] typeAndKey;
         try {
-            typeAndKey = Base64.getDecoder().decode(s.substring(second + 1));
+            typeAndKey = CanonicalBase64.decode(s.substring(second + 1));
         } catch (IllegalArgumentException e) {
             throw new AuditException("verifier key: the key part is not base64: " + e.getMessage());
         }

@@ -158,6 +158,31 @@ class CheckpointAndReceiptTest {
         }
     }
 
+    /**
+     * Base64 leaves some bits of a last character unused; the JDK's decoder ignores them, so without a check
+     * {@code ...A=} and {@code ...B=} would be one receipt spelled two ways (and the test above would pass or fail
+     * with the random key, whenever a signature ended in A).
+     */
+    @Test
+    void aReceiptWhoseBase64HasUnusedBitsSetIsRefused() {
+        Receipt receipt = new ReceiptSigner(key).sign(new Appended(7, Records.sample(7).leafHash()));
+        String text = receipt.compact();
+        String[] parts = text.split(" ");
+        for (int part : new int[] {3, 4}) { // the leaf hash (one '=' of padding) and the signature (two)
+            String b64 = parts[part];
+            int last = b64.indexOf('=') - 1;
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            int value = alphabet.indexOf(b64.charAt(last));
+            String spare = b64.substring(0, last) + alphabet.charAt(value ^ 1) + b64.substring(last + 1);
+            assertThat(java.util.Base64.getDecoder().decode(spare)).as("the JDK decodes both spellings alike")
+                    .isEqualTo(java.util.Base64.getDecoder().decode(b64));
+            String[] altered = parts.clone();
+            altered[part] = spare;
+            assertThatThrownBy(() -> Receipt.parse(String.join(" ", altered)))
+                    .isInstanceOf(AuditException.class).hasMessageContaining("canonical");
+        }
+    }
+
     @Test
     void aReceiptSignatureCannotPassForACheckpointSignature() {
         Receipt receipt = new ReceiptSigner(key).sign(new Appended(0, Records.sample(0).leafHash()));
