@@ -3,7 +3,6 @@ package io.tokenport.audit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * A signed promise, returned with a response, that the zone's log holds a transfer record: "log
