@@ -158,13 +158,13 @@ public abstract sealed class FloatTensor
     }
 
     /** Bytes of decoded weight rows a thread keeps for one pass over the inputs: about half a core's L2. */
-    private static final int BLOCK_BYTES = 256 * 1024;
+    private static final int DECODED_BLOCK_BYTES = 256 * 1024;
 
     /**
      * Rows {@code rowStart <= r < rowEnd} of the product {@code out = W x} for {@code n} input rows. With several
-     * inputs, weight rows are decoded a block at a time (as many as fit {@link #BLOCK_BYTES}, an even number), and
-     * the inputs pass over the block four at a time: each weight is decoded once per call, the block stays in L2,
-     * and the four inputs in L1 while they meet every row of the block.
+     * inputs, weight rows are decoded a block at a time (as many as fit {@link #DECODED_BLOCK_BYTES}, an even
+     * number), and the inputs pass over the block four at a time: each weight is decoded once per call, the block
+     * stays in L2, and the four inputs in L1 while they meet every row of the block.
      */
     final void matmulRows(float[] x, int n, float[] out, int rowStart, int rowEnd, Scratch scratch) {
         if (n == 1) {
@@ -173,8 +173,8 @@ public abstract sealed class FloatTensor
             }
             return;
         }
-        int block = Math.max(2, Math.min(rowEnd - rowStart, BLOCK_BYTES / 4 / cols) & ~1);
-        scratch.ensureFloat(Math.max(block, 2) * cols);
+        int block = Math.max(2, Math.min(rowEnd - rowStart, DECODED_BLOCK_BYTES / 4 / cols) & ~1);
+        scratch.ensureFloat(block * cols);
         float[] w = scratch.row;
         for (int r0 = rowStart; r0 < rowEnd; r0 += block) {
             int r1 = Math.min(rowEnd, r0 + block);
@@ -197,7 +197,7 @@ public abstract sealed class FloatTensor
      * bit for bit.
      */
     float dotRow(int row, float[] x, Scratch scratch) {
-        scratch.ensureFloat(2 * cols);
+        scratch.ensureFloat(cols);
         decodeFloatRow(row, scratch, scratch.row, 0);
         return Dot.dot(scratch.row, 0, x, 0, cols);
     }
