@@ -44,6 +44,11 @@ final class LinkBench implements Callable<Integer> {
             description = "Measured requests per path (default: ${DEFAULT-VALUE}).")
     int requests;
 
+    @Option(names = "--warm-up", defaultValue = "1000", paramLabel = "N",
+            description = "Uncounted requests per path first, so that both paths are measured compiled, as a serving "
+                    + "zone and edge run (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = "--link-http1", description = "Speak HTTP/1.1 on the link instead of HTTP/2.")
     boolean http1;
 
@@ -69,7 +74,7 @@ final class LinkBench implements Callable<Integer> {
                             + "\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}";
                     URI direct = URI.create(zone.baseUrl() + "/chat/completions");
                     URI viaEdge = URI.create(edge.baseUrl() + "/chat/completions");
-                    for (int i = 0; i < 20; i++) {
+                    for (int i = 0; i < warmUp; i++) {
                         ttftMillis(client, direct, key, body);
                         ttftMillis(client, viaEdge, key, body);
                     }
@@ -81,8 +86,8 @@ final class LinkBench implements Callable<Integer> {
                     }
                     Arrays.sort(d);
                     Arrays.sort(e);
-                    System.out.printf("time to first token, %d streamed requests each, link %s, model %s%n",
-                            requests, http1 ? "HTTP/1.1" : "HTTP/2", zone.model().id());
+                    System.out.printf("time to first token, %d streamed requests each after %d not counted, link %s,"
+                            + " model %s%n", requests, warmUp, http1 ? "HTTP/1.1" : "HTTP/2", zone.model().id());
                     System.out.printf("%-16s %10s %10s%n", "", "p50 ms", "p99 ms");
                     System.out.printf("%-16s %10.3f %10.3f%n", "direct to zone", pct(d, 50), pct(d, 99));
                     System.out.printf("%-16s %10.3f %10.3f%n", "through edge", pct(e, 50), pct(e, 99));

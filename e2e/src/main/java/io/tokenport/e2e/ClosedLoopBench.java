@@ -27,8 +27,9 @@ import java.util.Map;
  * the same cable and zone on both sides. The overhead includes the client's hop to the edge (a veth in the same
  * machine), the edge's HTTPS and attestation, and the relay's own forwarding beyond its fixed delay.
  *
- * <p>Run as root: {@code e2e/bench-closed-loop [--requests N] [--model PATH]} (defaults 200 and the stories260K
- * fixture). A benchmark, not a test: run it on an otherwise idle machine; it prints the load average.
+ * <p>Run as root: {@code e2e/bench-closed-loop [--requests N] [--warm-up N] [--model PATH]} (defaults 200, 1000
+ * and the stories260K fixture; every probe first sends its warm-up requests, uncounted, so that the edge, the zone
+ * and the probes are measured with their paths compiled, as in a serving deployment). A benchmark, not a test: run it on an otherwise idle machine; it prints the load average.
  */
 public final class ClosedLoopBench {
     private ClosedLoopBench() {
@@ -36,13 +37,15 @@ public final class ClosedLoopBench {
 
     public static void main(String[] args) throws Exception {
         int requests = 200;
+        int warmUp = 1000;
         Path model = Path.of("../shared/models/stories260K.gguf");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
                 case "--model" -> model = Path.of(args[++i]);
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: ClosedLoopBench [--requests N] [--model PATH]");
+                    System.err.println("usage: ClosedLoopBench [--requests N] [--warm-up N] [--model PATH]");
                     System.exit(2);
                 }
             }
@@ -54,17 +57,19 @@ public final class ClosedLoopBench {
             String modelId = model.getFileName().toString().replaceFirst("\\.gguf$", "");
             Map<String, String> env = Map.of("OPENAI_API_KEY", loop.apiKey());
             String n = String.valueOf(requests);
-            System.out.printf("closed loop, %d streamed completions per path (4 tokens), model %s, cable delay %d ms each way,"
-                    + " load average before: %s%n", requests, modelId, DelayRelay.DEFAULT_DELAY.toMillis(), loadAverage());
+            String w = String.valueOf(warmUp);
+            System.out.printf("closed loop, %d streamed completions per path (4 tokens) after %d not counted, model %s,"
+                    + " cable delay %d ms each way, load average before: %s%n", requests, warmUp, modelId,
+                    DelayRelay.DEFAULT_DELAY.toMillis(), loadAverage());
 
             Map<String, double[]> inZone = probe(namespaces, Host.ZONE, List.of("edge",
                     "https://" + Topology.ZONE_ADDRESS + ":" + ClosedLoop.LINK_PORT, loop.edgeCertificate().toString(),
-                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n), env, timeout);
+                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n, w), env, timeout);
             Map<String, double[]> acrossCable = probe(namespaces, Host.EDGE, List.of("edge",
                     "https://" + Topology.CABLE_EDGE_END + ":" + ClosedLoop.LINK_PORT, loop.edgeCertificate().toString(),
-                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n), env, timeout);
+                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n, w), env, timeout);
             Map<String, double[]> client = probe(namespaces, Host.CLIENT, List.of("client", loop.edgeBaseUrl(),
-                    loop.clientTrust().toString(), modelId, n), env, timeout);
+                    loop.clientTrust().toString(), modelId, n, w), env, timeout);
 
             double[] zone = inZone.get("ttft_ms");
             double[] rtt = acrossCable.get("ping_ms");

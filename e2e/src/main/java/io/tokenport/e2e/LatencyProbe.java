@@ -30,20 +30,21 @@ import java.util.stream.Collectors;
 /**
  * Latency samples from inside a namespace, for the closed-loop bench: time to first token of streamed
  * completions, and round trips of the link's keep-warm ping. Requests go one at a time on kept-alive connections,
- * after warm-up requests that are not counted; each kind is printed as {@code NAME_ms=v1,v2,...} in milliseconds.
+ * after {@code WARM_UP} requests of each kind that are not counted (enough for the JIT compilers to finish with the
+ * path: a few hundred requests still run partly in the interpreter and C1, which is not what a serving edge does);
+ * each kind is printed as {@code NAME_ms=v1,v2,...} in milliseconds.
  *
  * <p>Run as a main, with the API key in {@code OPENAI_API_KEY}:
  * <ul>
- *   <li>{@code LatencyProbe client BASE_URL CA_PEM MODEL N}: as an overseas client at the edge's HTTPS API
+ *   <li>{@code LatencyProbe client BASE_URL CA_PEM MODEL N WARM_UP}: as an overseas client at the edge's HTTPS API
  *       (HTTP/1.1, as the SDKs speak); prints {@code ttft_ms};</li>
- *   <li>{@code LatencyProbe edge LINK_URL CERT KEY CA EDGE_ID MODEL N}: as an edge at a zone's link (mutual TLS,
+ *   <li>{@code LatencyProbe edge LINK_URL CERT KEY CA EDGE_ID MODEL N WARM_UP}: as an edge at a zone's link (mutual TLS,
  *       HTTP/2, each request with an origin attestation signed with the edge's key, as {@code tokenport edge}
  *       sends it) but without an edge process in between; prints {@code ping_ms} ({@code GET /link/ping}, answered
  *       by the zone's ingress guard without generation: the link's round trip) and {@code ttft_ms}.</li>
  * </ul>
  */
 public final class LatencyProbe {
-    private static final int WARM_UP = 20;
     private static final String PROMPT = "Once upon a time";
 
     private LatencyProbe() {
@@ -56,7 +57,7 @@ public final class LatencyProbe {
         }
         switch (args[0]) {
             case "client" -> {
-                if (args.length != 5) {
+                if (args.length != 6) {
                     usage();
                 }
                 SSLContext tls = SSLContext.getInstance("TLS");
@@ -64,12 +65,12 @@ public final class LatencyProbe {
                 try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build()) {
                     URI completions = URI.create(args[1] + "/completions");
                     String body = body(args[3]);
-                    print("ttft_ms", samples(Integer.parseInt(args[4]),
+                    print("ttft_ms", samples(Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                             () -> ttftMillis(http, completions, key, body, UnaryOperator.identity())));
                 }
             }
             case "edge" -> {
-                if (args.length != 8) {
+                if (args.length != 9) {
                     usage();
                 }
                 SSLContext tls = LinkTls.clientContext(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]));
@@ -78,8 +79,9 @@ public final class LatencyProbe {
                 try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(tls)
                         .sslParameters(LinkTls.clientParameters()).build()) {
                     int n = Integer.parseInt(args[7]);
+                    int warmUp = Integer.parseInt(args[8]);
                     URI ping = URI.create(args[1] + "/link/ping");
-                    print("ping_ms", samples(n, () -> {
+                    print("ping_ms", samples(n, warmUp, () -> {
                         long start = System.nanoTime();
                         HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(ping).build(),
                                 HttpResponse.BodyHandlers.discarding());
@@ -91,7 +93,7 @@ public final class LatencyProbe {
                     URI completions = URI.create(args[1] + "/v1/completions");
                     String body = body(args[6]);
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                    print("ttft_ms", samples(n, () -> ttftMillis(http, completions, key, body, request -> request.header(
+                    print("ttft_ms", samples(n, warmUp, () -> ttftMillis(http, completions, key, body, request -> request.header(
                             OriginAttestation.HEADER, signer.signBody(Topology.CLIENT_ADDRESS, "SG", bytes)))));
                 }
             }
@@ -100,8 +102,8 @@ public final class LatencyProbe {
     }
 
     private static void usage() {
-        System.err.println("usage: OPENAI_API_KEY=... LatencyProbe client BASE_URL CA_PEM MODEL N\n"
-                + "       OPENAI_API_KEY=... LatencyProbe edge LINK_URL CERT KEY CA EDGE_ID MODEL N");
+        System.err.println("usage: OPENAI_API_KEY=... LatencyProbe client BASE_URL CA_PEM MODEL N WARM_UP\n"
+                + "       OPENAI_API_KEY=... LatencyProbe edge LINK_URL CERT KEY CA EDGE_ID MODEL N WARM_UP");
         System.exit(2);
     }
 
@@ -109,8 +111,8 @@ public final class LatencyProbe {
         double millis() throws Exception;
     }
 
-    private static double[] samples(int n, Sample sample) throws Exception {
-        for (int i = 0; i < WARM_UP; i++) {
+    private static double[] samples(int n, int warmUp, Sample sample) throws Exception {
+        for (int i = 0; i < warmUp; i++) {
             sample.millis();
         }
         var out = new double[n];
