@@ -38,7 +38,7 @@ final class EngineBench implements Callable<Integer> {
     @Option(names = "--generate", description = "decode steps (default: ${DEFAULT-VALUE})")
     int generate = 64;
 
-    @Option(names = "--batch", description = "sequences in TokenPort's batched decode, 0 to skip "
+    @Option(names = "--batch", description = "sequences in each engine's batched decode, 0 to skip "
             + "(default: ${DEFAULT-VALUE})")
     int batch = 8;
 

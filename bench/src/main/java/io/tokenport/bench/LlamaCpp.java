@@ -114,6 +114,9 @@ final class LlamaCpp implements AutoCloseable {
     private final MethodHandle batchGetOne;
     private final MethodHandle decode;
     private final MethodHandle getLogits;
+    private final MethodHandle getLogitsIth;
+    private final MethodHandle batchInit;
+    private final MethodHandle batchFree;
     private final MethodHandle kvClear;
     private final MethodHandle printSystemInfo;
     private final StringBuilder log = new StringBuilder();
@@ -141,6 +144,9 @@ final class LlamaCpp implements AutoCloseable {
         batchGetOne = bind(lib, "llama_batch_get_one", FunctionDescriptor.of(BATCH, ADDRESS, JAVA_INT));
         decode = bind(lib, "llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH));
         getLogits = bind(lib, "llama_get_logits", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getLogitsIth = bind(lib, "llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        batchInit = bind(lib, "llama_batch_init", FunctionDescriptor.of(BATCH, JAVA_INT, JAVA_INT, JAVA_INT));
+        batchFree = bind(lib, "llama_batch_free", FunctionDescriptor.ofVoid(BATCH));
         kvClear = bind(lib, "llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
         printSystemInfo = bind(lib, "llama_print_system_info", FunctionDescriptor.of(ADDRESS));
         try {
@@ -164,6 +170,12 @@ final class LlamaCpp implements AutoCloseable {
         private final int capacity;
         // llama_batch_get_one returns its struct by value into this one reused segment: nothing allocated per token.
         private final SegmentAllocator batchStruct;
+        // For decodes that name each token's sequence and position: one llama_batch_init'd batch, made on first use.
+        private MemorySegment batch;
+        private MemorySegment batchToken;
+        private MemorySegment batchPos;
+        private MemorySegment batchSeq;
+        private MemorySegment batchLogits;
 
         private Session(MemorySegment model, MemorySegment ctx, int vocab, int capacity) {
             this.model = model;
@@ -172,6 +184,60 @@ final class LlamaCpp implements AutoCloseable {
             this.capacity = capacity;
             this.tokenBuf = arena.allocate(JAVA_INT, capacity);
             this.batchStruct = SegmentAllocator.prefixAllocator(arena.allocate(BATCH));
+        }
+
+        /**
+         * One {@code llama_decode} of {@code n} tokens, token i at position {@code pos[i]} of sequence
+         * {@code seq[i]}; logits are kept for every token when {@code allLogits}, else for the last one only (then
+         * read with {@code argmax(n - 1)}).
+         */
+        void decode(int[] tokens, int[] pos, int[] seq, int n, boolean allLogits) {
+            if (n > capacity) {
+                throw new IllegalArgumentException(n + " tokens exceed the batch of " + capacity);
+            }
+            try {
+                if (batch == null) {
+                    batch = (MemorySegment) batchInit.invokeExact((SegmentAllocator) arena, capacity, 0, 1);
+                    batchToken = pointer("token", 4L * capacity);
+                    batchPos = pointer("pos", 4L * capacity);
+                    batchSeq = pointer("seq_id", 8L * capacity);
+                    batchLogits = pointer("logits", capacity);
+                    MemorySegment nSeq = pointer("n_seq_id", 4L * capacity);
+                    for (int i = 0; i < capacity; i++) {
+                        nSeq.setAtIndex(JAVA_INT, i, 1);
+                    }
+                }
+                batch.set(JAVA_INT, BATCH.byteOffset(MemoryLayout.PathElement.groupElement("n_tokens")), n);
+                for (int i = 0; i < n; i++) {
+                    batchToken.setAtIndex(JAVA_INT, i, tokens[i]);
+                    batchPos.setAtIndex(JAVA_INT, i, pos[i]);
+                    batchSeq.getAtIndex(ADDRESS, i).reinterpret(4).set(JAVA_INT, 0, seq[i]);
+                    batchLogits.set(JAVA_BYTE, i, (byte) (allLogits || i == n - 1 ? 1 : 0));
+                }
+                int rc = (int) LlamaCpp.this.decode.invokeExact(ctx, batch);
+                if (rc != 0) {
+                    throw new IllegalStateException("llama_decode returned " + rc + lastLog());
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+
+        private MemorySegment pointer(String field, long bytes) {
+            return batch.get(ADDRESS, BATCH.byteOffset(MemoryLayout.PathElement.groupElement(field))).reinterpret(bytes);
+        }
+
+        /** The token with the highest logit for the batch's token {@code i} after the last decode. */
+        int argmax(int i) {
+            try {
+                return argmax(((MemorySegment) getLogitsIth.invokeExact(ctx, i)).reinterpret(4L * vocab));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int vocabularySize() {
@@ -200,25 +266,28 @@ final class LlamaCpp implements AutoCloseable {
         /** The token with the highest logit after the last decode. */
         int argmax() {
             try {
-                MemorySegment p = ((MemorySegment) getLogits.invokeExact(ctx)).reinterpret(4L * vocab);
-                int best = 0;
-                float bestValue = Float.NEGATIVE_INFINITY;
-                for (int i = 0; i < vocab; i++) {
-                    float v = p.getAtIndex(JAVA_FLOAT, i);
-                    if (v > bestValue) {
-                        bestValue = v;
-                        best = i;
-                    }
-                }
-                if (!Float.isFinite(bestValue)) {
-                    throw new IllegalStateException("llama.cpp produced non-finite logits");
-                }
-                return best;
+                return argmax(((MemorySegment) getLogits.invokeExact(ctx)).reinterpret(4L * vocab));
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
                 throw rethrow(t);
             }
+        }
+
+        private int argmax(MemorySegment logits) {
+            int best = 0;
+            float bestValue = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < vocab; i++) {
+                float v = logits.getAtIndex(JAVA_FLOAT, i);
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = i;
+                }
+            }
+            if (!Float.isFinite(bestValue)) {
+                throw new IllegalStateException("llama.cpp produced non-finite logits");
+            }
+            return best;
         }
 
         /** Empties the KV cache. */
@@ -233,6 +302,9 @@ final class LlamaCpp implements AutoCloseable {
         @Override
         public void close() {
             try {
+                if (batch != null) {
+                    batchFree.invokeExact(batch);
+                }
                 free.invokeExact(ctx);
                 modelFree.invokeExact(model);
             } catch (Throwable t) {
@@ -243,9 +315,17 @@ final class LlamaCpp implements AutoCloseable {
 
     /**
      * Loads a model on the CPU with {@code threads} threads for both decoding and batches, a context of
-     * {@code contextLength} tokens and batches of up to {@code batch} tokens.
+     * {@code contextLength} tokens and batches of up to {@code batch} tokens, for one sequence.
      */
     Session open(Path modelFile, int threads, int contextLength, int batch) {
+        return open(modelFile, threads, contextLength, batch, 1);
+    }
+
+    /**
+     * Like {@link #open(Path, int, int, int)}, for up to {@code sequences} sequences that share the context's
+     * {@code contextLength} KV cells.
+     */
+    Session open(Path modelFile, int threads, int contextLength, int batch, int sequences) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment mp = (MemorySegment) modelDefaultParams.invokeExact((SegmentAllocator) call);
             mp.set(JAVA_INT, MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("n_gpu_layers")), 0);
@@ -258,7 +338,7 @@ final class LlamaCpp implements AutoCloseable {
             setInt(cp, "n_ctx", contextLength);
             setInt(cp, "n_batch", batch);
             setInt(cp, "n_ubatch", batch);
-            setInt(cp, "n_seq_max", 1);
+            setInt(cp, "n_seq_max", sequences);
             setInt(cp, "n_threads", threads);
             setInt(cp, "n_threads_batch", threads);
             MemorySegment ctx = (MemorySegment) initFromModel.invokeExact(model, cp);

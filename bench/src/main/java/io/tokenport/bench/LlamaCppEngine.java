@@ -7,7 +7,9 @@ import java.nio.file.Path;
  * llama.cpp through its C API ({@link LlamaCpp}): prefill is one {@code llama_decode} of the whole prompt
  * ({@code llama_batch_get_one}), decode is one {@code llama_decode} per token with a greedy argmax on the
  * logits. The KV cache is cleared between repetitions. Times are wall-clock around those calls, as for
- * TokenPort, so both include the same argmax work.
+ * TokenPort, so both include the same argmax work. Batched decode, as for TokenPort: each sequence is prefilled
+ * from its own short prompt, then every step is one {@code llama_decode} of one token per sequence (each with its
+ * own sequence id and position in the shared KV cache) and an argmax per sequence.
  */
 final class LlamaCppEngine implements BenchEngine {
     private final LlamaCpp lib;
@@ -38,10 +40,55 @@ final class LlamaCppEngine implements BenchEngine {
                 pp[r] = work.prompt().length * 1e9 / ns[0];
                 tg[r] = work.generate() * 1e9 / ns[1];
             }
-            return new Timing(Timing.median(pp), Timing.median(tg), Double.NaN, Double.NaN, null);
+            double single = Double.NaN;
+            double batched = Double.NaN;
+            if (work.batch() > 1) {
+                double[] b1 = new double[work.reps()];
+                double[] bn = new double[work.reps()];
+                try (LlamaCpp.Session many = lib.open(model, work.threads(), work.batch() * work.contextLength(),
+                        Math.max(work.batch(), Workload.BATCH_PROMPT), work.batch())) {
+                    batched(many, work, 1); // warm-up
+                    for (int r = 0; r < work.reps(); r++) {
+                        b1[r] = batched(many, work, 1);
+                        bn[r] = batched(many, work, work.batch());
+                    }
+                }
+                single = Timing.median(b1);
+                batched = Timing.median(bn);
+            }
+            return new Timing(Timing.median(pp), Timing.median(tg), single, batched, null);
         } catch (RuntimeException e) {
             return Timing.failed(e.getMessage());
         }
+    }
+
+    /** Aggregate tokens per second of {@code n} sequences decoding together from their own short prompts. */
+    private static double batched(LlamaCpp.Session s, Workload work, int n) {
+        s.clear();
+        int[] tokens = new int[n];
+        int[] pos = new int[Math.max(n, Workload.BATCH_PROMPT)];
+        int[] seq = new int[pos.length];
+        for (int i = 0; i < n; i++) {
+            int[] prompt = work.batchPrompt(i);
+            for (int p = 0; p < prompt.length; p++) {
+                pos[p] = p;
+                seq[p] = i;
+            }
+            s.decode(prompt, pos, seq, prompt.length, false);
+            tokens[i] = s.argmax(prompt.length - 1);
+        }
+        long t0 = System.nanoTime();
+        for (int step = 0; step < work.generate(); step++) {
+            for (int i = 0; i < n; i++) {
+                pos[i] = Workload.BATCH_PROMPT + step;
+                seq[i] = i;
+            }
+            s.decode(tokens, pos, seq, n, true);
+            for (int i = 0; i < n; i++) {
+                tokens[i] = s.argmax(i);
+            }
+        }
+        return (double) n * work.generate() * 1e9 / (System.nanoTime() - t0);
     }
 
     private static void once(LlamaCpp.Session s, Workload work, long[] ns) {

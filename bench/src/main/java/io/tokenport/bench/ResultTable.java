@@ -38,19 +38,23 @@ final class ResultTable {
         String pp = "pp" + prompt;
         String tg = "tg" + generate;
         sb.append(String.format(Locale.ROOT, "| model | params | type | size MiB | %1$s tokenport | %1$s llama.cpp "
-                + "| %1$s ratio | %2$s tokenport | %2$s llama.cpp | %2$s ratio | decode x1 | decode x%3$d (sum) "
-                + "| x%3$d/x1 |%n", pp, tg, batch));
-        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| %1$s ratio | %2$s tokenport | %2$s llama.cpp | %2$s ratio | x1 tokenport | x%3$d tokenport "
+                + "| x%3$d/x1 tokenport | x1 llama.cpp | x%3$d llama.cpp | x%3$d/x1 llama.cpp | x%3$d ratio |%n",
+                pp, tg, batch));
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String> failures = new ArrayList<>();
         for (Row r : rows) {
             Timing o = r.ours() == null ? Timing.failed("not run") : r.ours();
             Timing t = r.theirs() == null ? Timing.failed("not run") : r.theirs();
-            sb.append(String.format(Locale.ROOT, "| llama-%s | %.0fM | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| llama-%s | %.0fM | %s | %d | %s | %s | %s | %s | %s | %s "
+                            + "| %s | %s | %s | %s | %s | %s | %s |%n",
                     r.model().preset(), r.model().shape().parameterCount() / 1e6, r.model().type(),
                     r.fileBytes() >> 20,
                     num(o.prefill()), num(t.prefill()), ratio(o.prefill(), t.prefill()),
                     num(o.decode()), num(t.decode()), ratio(o.decode(), t.decode()),
-                    num(o.batchedOne()), num(o.batchedMany()), ratio(o.batchedMany(), o.batchedOne())));
+                    num(o.batchedOne()), num(o.batchedMany()), ratio(o.batchedMany(), o.batchedOne()),
+                    num(t.batchedOne()), num(t.batchedMany()), ratio(t.batchedMany(), t.batchedOne()),
+                    ratio(o.batchedMany(), t.batchedMany())));
             if (r.ours() != null && !o.ok()) {
                 failures.add("tokenport on " + r.model().id() + ": " + o.failure());
             }
@@ -59,9 +63,10 @@ final class ResultTable {
             }
         }
         sb.append("\nTokens per second; ratio = tokenport / llama.cpp (above 1: TokenPort is faster). ")
-                .append(String.format(Locale.ROOT, "decode x1 and x%d: TokenPort decoding %d steps for 1 and %d "
-                        + "sequences together from %d-token prompts; x%d/x1 is the aggregate speed-up of batching.%n",
-                        batch, generate, batch, Workload.BATCH_PROMPT, batch));
+                .append(String.format(Locale.ROOT, "x1 and x%d: each engine decoding %d steps for 1 and %d "
+                        + "sequences together from %d-token prompts (tokens per second summed over the sequences); "
+                        + "x%d/x1 is the aggregate speed-up of batching; x%d ratio = tokenport / llama.cpp.%n",
+                        batch, generate, batch, Workload.BATCH_PROMPT, batch, batch));
         for (String f : failures) {
             sb.append("\n- ").append(f.replace('\n', ' '));
         }
