@@ -24,11 +24,17 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         description = {"Run an edge: accept OpenAI API calls from clients near it and forward each",
                 "one, with a signed origin attestation, over the link (mutual TLS, HTTP/2,",
-                "kept warm) to the zone. Prints 'base_url: ...' on stdout. Stop it with Ctrl-C.",
+                "a few connections opened at start and kept warm) to the zone. Prints",
+                "'base_url: ...' on stdout. Stop it with Ctrl-C.",
                 "",
                 "Clients are served over HTTPS with --https-cert/--https-key; without them only",
                 "a loopback --host is allowed (plain HTTP must not carry API keys across a network).",
-                ""})
+                ""},
+        footerHeading = "%nSettings:%n",
+        footer = {"  Every option can also be set by an environment variable (TOKENPORT_ and the",
+                "  option's name in capitals, dashes as underscores: --link-connections is",
+                "  TOKENPORT_LINK_CONNECTIONS) or by a key of the configuration file named by",
+                "  TOKENPORT_CONFIG (link-connections = 4); the command line wins."})
 final class EdgeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -73,6 +79,12 @@ final class EdgeCommand implements Callable<Integer> {
                     "zone's web server does not yet pass stream resets on to it."})
     boolean linkHttp1;
 
+    @Option(names = "--link-connections", defaultValue = "" + EdgeConfig.DEFAULT_LINK_CONNECTIONS, paramLabel = "N",
+            description = "Connections to the zone, 1 to " + EdgeConfig.MAX_LINK_CONNECTIONS + " (default: "
+                    + "${DEFAULT-VALUE}). Each is opened once at start and kept warm; a request goes on the least busy "
+                    + "one, so a packet lost on the cable stalls only the streams of its own connection.")
+    int linkConnections;
+
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -81,11 +93,13 @@ final class EdgeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         EdgeConfig config = new EdgeConfig(host, port, httpsCert, httpsKey, zone, edgeId,
                 jurisdiction.toUpperCase(Locale.ROOT), cert, key, ca, Duration.ofSeconds(10), 1 << 20,
-                InstantSource.system(), linkHttp1 ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
+                InstantSource.system(), linkHttp1 ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2,
+                linkConnections);
         try (EdgeServer edge = EdgeServer.start(config)) {
             out.println("base_url: " + edge.baseUrl());
             out.flush();
-            err.printf("edge %s: clients in %s, linked to %s%n", edgeId, config.jurisdiction(), zone);
+            err.printf("edge %s: clients in %s, linked to %s over %d connection%s%n", edgeId,
+                    config.jurisdiction(), zone, config.linkConnections(), config.linkConnections() == 1 ? "" : "s");
             err.flush();
             Thread hook = new Thread(stop::countDown, "tokenport-edge-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -85,7 +85,7 @@ class ClosedLoopCommandsTest {
 
             Running edge = start(new CommandLine(edgeCommand), "--zone", link, "--edge-id", "sg-1",
                     "--jurisdiction", "SG", "--cert", pki + "/edge-sg-1.crt", "--key", pki + "/edge-sg-1.key",
-                    "--ca", pki + "/link-ca.crt", "--port", "0");
+                    "--ca", pki + "/link-ca.crt", "--port", "0", "--link-connections", "3");
             try {
                 String base = value(edge, "base_url");
                 assertThat(base).startsWith("http://127.0.0.1:");
@@ -102,6 +102,7 @@ class ClosedLoopCommandsTest {
                 edgeCommand.stop.countDown();
             }
             assertThat(edge.exit().get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(edge.err().toString()).contains("linked to " + link + " over 3 connections");
         } finally {
             up.running.stop();
         }

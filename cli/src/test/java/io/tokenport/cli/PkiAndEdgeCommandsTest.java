@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,6 +89,41 @@ class PkiAndEdgeCommandsTest {
         AdminCommandsTest.Run plainZone = run(concat(new String[] {"edge", "--zone", "http://127.0.0.1:9"}, link));
         assertThat(plainZone.exit()).isEqualTo(2);
         assertThat(plainZone.err()).contains("must be https://HOST:PORT");
+    }
+
+    @Test
+    void edgeRefusesALinkOfNoConnectionOrMoreThan64FromTheCommandLineOrTheEnvironment() {
+        String pki = dir.resolve("pki").toString();
+        run("pki", "init-ca", "--dir", pki);
+        run("pki", "edge-cert", "--dir", pki, "--edge-id", "sg-1");
+        // The zone is never dialled: the count is refused first.
+        String[] edge = {"edge", "--zone", "https://127.0.0.1:9", "--edge-id", "sg-1", "--jurisdiction", "SG",
+                "--cert", pki + "/edge-sg-1.crt", "--key", pki + "/edge-sg-1.key", "--ca", pki + "/link-ca.crt",
+                "--port", "0"};
+
+        for (String count : new String[] {"0", "65"}) {
+            AdminCommandsTest.Run refused = run(concat(edge, new String[] {"--link-connections", count}));
+            assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+            assertThat(refused.err()).contains("the link to the zone needs 1 to 64 connections (--link-connections), "
+                    + "got " + count).doesNotContain("\tat ");
+        }
+
+        AdminCommandsTest.Run fromEnvironment = AdminCommandsTest.run(Settings.load(edge,
+                Map.of("TOKENPORT_LINK_CONNECTIONS", "65")), edge);
+        assertThat(fromEnvironment.exit()).isEqualTo(2);
+        assertThat(fromEnvironment.err()).contains("needs 1 to 64 connections (--link-connections), got 65");
+
+        AdminCommandsTest.Run notANumber = run(concat(edge, new String[] {"--link-connections", "two"}));
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--link-connections", "two");
+    }
+
+    @Test
+    void edgeHelpDocumentsTheLinkConnections() {
+        AdminCommandsTest.Run help = run("edge", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--link-connections=N", "Connections to the zone, 1 to 64 (default: 2)",
+                "TOKENPORT_LINK_CONNECTIONS");
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -24,18 +24,31 @@ import java.util.regex.Pattern;
  * @param linkCertificate this edge's link certificate (PEM)
  * @param linkKey         its private key (PEM, PKCS#8, Ed25519: it also signs the attestations)
  * @param linkAuthority   the link CA certificate: the only issuer of a zone certificate the edge accepts
- * @param keepWarm        how often an idle link is pinged so the next request finds it open
+ * @param keepWarm        how long a link connection may stay idle before it is pinged, so that the next request
+ *                        finds it open
  * @param maxBodyBytes    largest client request body relayed
  * @param clock           the clock attestations are stamped with
- * @param linkVersion     HTTP/2 (the default: one multiplexed connection) or HTTP/1.1 (a pool of connections).
- *                        Over HTTP/1.1 a client's hang-up closes the zone connection, which the zone notices at
- *                        its next write; over HTTP/2 it resets the stream, which Helidon 4.5's HTTP/2 server does
- *                        not pass on to the handler (helidon-io/helidon#9496), so the zone generates on.
+ * @param linkVersion     HTTP/2 (the default: each link connection carries many requests at once, as streams) or
+ *                        HTTP/1.1 (one request at a time per connection: more are opened as requests overlap, and
+ *                        kept for the next ones). Over HTTP/1.1 a client's hang-up closes the zone connection,
+ *                        which the zone notices at its next write; over HTTP/2 it resets the stream, which
+ *                        Helidon 4.5's HTTP/2 server does not pass on to the handler (helidon-io/helidon#9496), so
+ *                        the zone generates on.
+ * @param linkConnections how many connections the link keeps open to the zone, 1 to
+ *                        {@value #MAX_LINK_CONNECTIONS} ({@value #DEFAULT_LINK_CONNECTIONS} by default): each is
+ *                        opened, handshake included, once at start and kept warm, and each request goes on the one
+ *                        with the fewest requests in flight. More than one, so that a segment lost on the cable
+ *                        stalls only the streams of its own TCP connection (see {@code ZoneLink})
  */
 public record EdgeConfig(String host, int port, Path httpsCertificate, Path httpsKey, URI zone, String edgeId,
                          String jurisdiction, Path linkCertificate, Path linkKey, Path linkAuthority,
                          Duration keepWarm, long maxBodyBytes, InstantSource clock,
-                         HttpClient.Version linkVersion) {
+                         HttpClient.Version linkVersion, int linkConnections) {
+    /** Link connections an edge keeps unless told otherwise. */
+    public static final int DEFAULT_LINK_CONNECTIONS = 2;
+    /** The most link connections an edge opens: each is a TLS connection and an HTTP client of its own, kept open. */
+    public static final int MAX_LINK_CONNECTIONS = 64;
+
     private static final Pattern JURISDICTION = Pattern.compile("[A-Z]{2}");
 
     public EdgeConfig {
@@ -67,33 +80,44 @@ public record EdgeConfig(String host, int port, Path httpsCertificate, Path http
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
         }
+        if (linkConnections < 1 || linkConnections > MAX_LINK_CONNECTIONS) {
+            throw new IllegalArgumentException("the link to the zone needs 1 to " + MAX_LINK_CONNECTIONS
+                    + " connections (--link-connections), got " + linkConnections);
+        }
     }
 
     /**
-     * A configuration with the defaults: plain HTTP on loopback, any port, the link pinged every 10 s, bodies up
-     * to 1 MiB (the zone's default limit), the system clock.
+     * A configuration with the defaults: plain HTTP on loopback, any port, the link on two HTTP/2 connections,
+     * each pinged after 10 s of idleness, bodies up to 1 MiB (the zone's default limit), the system clock.
      */
     public static EdgeConfig loopback(URI zone, String edgeId, String jurisdiction, Path linkCertificate,
                                       Path linkKey, Path linkAuthority) {
         return new EdgeConfig("127.0.0.1", 0, null, null, zone, edgeId, jurisdiction, linkCertificate, linkKey,
-                linkAuthority, Duration.ofSeconds(10), 1 << 20, InstantSource.system(), HttpClient.Version.HTTP_2);
+                linkAuthority, Duration.ofSeconds(10), 1 << 20, InstantSource.system(), HttpClient.Version.HTTP_2,
+                DEFAULT_LINK_CONNECTIONS);
     }
 
     /** This configuration listening on {@code newHost}:{@code newPort}, with HTTPS if a certificate is given. */
     public EdgeConfig listening(String newHost, int newPort, Path certificate, Path key) {
         return new EdgeConfig(newHost, newPort, certificate, key, zone, edgeId, jurisdiction, linkCertificate,
-                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, linkVersion);
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, linkVersion, linkConnections);
     }
 
     /** This configuration with the link pinged every {@code interval} of idleness. */
     public EdgeConfig keepingWarm(Duration interval) {
         return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
-                linkKey, linkAuthority, interval, maxBodyBytes, clock, linkVersion);
+                linkKey, linkAuthority, interval, maxBodyBytes, clock, linkVersion, linkConnections);
     }
 
     /** This configuration with the link speaking {@code version}. */
     public EdgeConfig speaking(HttpClient.Version version) {
         return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
-                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, version);
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, version, linkConnections);
+    }
+
+    /** This configuration with the link spread over {@code connections} connections to the zone. */
+    public EdgeConfig pooling(int connections) {
+        return new EdgeConfig(host, port, httpsCertificate, httpsKey, zone, edgeId, jurisdiction, linkCertificate,
+                linkKey, linkAuthority, keepWarm, maxBodyBytes, clock, linkVersion, connections);
     }
 }

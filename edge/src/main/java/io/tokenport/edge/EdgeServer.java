@@ -41,8 +41,8 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /**
-     * Opens the link (handshake and first ping, so the first client request pays no handshake), then the
-     * clients' listener.
+     * Opens the link (every connection's handshake and first ping, so that no client request pays for a
+     * handshake), then the clients' listener.
      *
      * @throws IOException              if a certificate or key cannot be read, or the zone cannot be reached
      * @throws IllegalArgumentException if plain HTTP is asked for on a non-loopback address
@@ -127,9 +127,14 @@ public final class EdgeServer implements AutoCloseable {
         return URI.create((https ? "https://" : "http://") + name + ":" + port() + "/v1");
     }
 
-    /** Link pings sent so far (the first at start). */
+    /** Link pings answered so far (one per link connection at start). */
     public long linkPings() {
         return link.pings();
+    }
+
+    /** Requests in flight on the link: sent to the zone, and their answers not yet relayed to the end. */
+    int linkRequestsInFlight() {
+        return link.requestsInFlight();
     }
 
     @Override

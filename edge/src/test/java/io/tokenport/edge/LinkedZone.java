@@ -63,12 +63,20 @@ final class LinkedZone implements AutoCloseable {
 
     /** An edge config on loopback for a new edge certificate {@code edgeId}, its clients in {@code jurisdiction}. */
     EdgeConfig edgeConfig(String edgeId, String jurisdiction) {
+        return edgeConfig(edgeId, jurisdiction, linkUrl());
+    }
+
+    /**
+     * The same, dialling {@code link} instead of the zone's link listener itself (a forwarder in front of it, on
+     * 127.0.0.1 or localhost: the zone's certificate names both).
+     */
+    EdgeConfig edgeConfig(String edgeId, String jurisdiction, URI link) {
         try {
             pki.issueEdge(edgeId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return EdgeConfig.loopback(linkUrl(), edgeId, jurisdiction, pki.edgeCertificate(edgeId), pki.edgeKey(edgeId),
+        return EdgeConfig.loopback(link, edgeId, jurisdiction, pki.edgeCertificate(edgeId), pki.edgeKey(edgeId),
                 pki.caCertificate());
     }
 
