@@ -119,16 +119,20 @@ public final class Q4_KTensor extends FloatTensor {
     @Override
     float dotRow(int row, float[] x, Scratch scratch) {
         long o = rowOffset(row);
-        float[] t = scratch.blockScales;
         FloatVector a0 = FloatVector.zero(Dot.F);
         FloatVector a1 = a0;
         for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
-            factors(o, t);
+            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
+            float mdmin = -Float.float16ToFloat(data.get(SHORT_LE, o + 2));
+            long lo = data.get(LONG_LE, o + 4);
+            int hi = data.get(INT_LE, o + 12);
+            long scales = scales(lo, hi);
+            long mins = mins(lo, hi);
             for (int j = 0; j < 8; j++) {
                 long q = o + 16 + 32 * (j >> 1);
                 int shift = 4 * (j & 1);
-                FloatVector scale = FloatVector.broadcast(Dot.F, t[j]);
-                FloatVector bias = FloatVector.broadcast(Dot.F, t[8 + j]);
+                FloatVector scale = FloatVector.broadcast(Dot.F, d * (int) (scales >>> (8 * j) & 0xFF));
+                FloatVector bias = FloatVector.broadcast(Dot.F, mdmin * (int) (mins >>> (8 * j) & 0xFF));
                 int e = i + 32 * j;
                 for (int c = 0; c < 32; c += 2 * L) {
                     FloatVector w0 = Dot.floats(Dot.bits(Dot.ints(data, q + c), shift, 0xF)).fma(scale, bias);
