@@ -49,14 +49,20 @@ class SequenceMemoryTest {
                 }
                 model.decode(batch, token, logits);
             }
-            seq.rewind(4);
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 50; i++) {
-                model.decode(batch, token, logits);
+            // Windows of 50 steps until one allocates (almost) nothing. A buffer made per step would show in every
+            // window; a JIT event (a deoptimisation, a late C2 compile on a busy machine: seen in full-suite runs)
+            // only in the windows it falls in.
+            long fewest = Long.MAX_VALUE;
+            for (int window = 0; window < 20 && fewest >= 8192; window++) {
+                seq.rewind(4);
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 50; i++) {
+                    model.decode(batch, token, logits);
+                }
+                fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
             }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            // One buffer per step would be kilobytes; allow a little for a late JIT transition.
-            assertThat(allocated).as("bytes allocated by 50 decode steps").isLessThan(8192);
+            assertThat(fewest).as("bytes allocated by 50 decode steps, in the quietest of up to 20 windows")
+                    .isLessThan(8192);
         }
     }
 }
