@@ -207,21 +207,29 @@ final class LlamaCpp implements AutoCloseable {
                         nSeq.setAtIndex(JAVA_INT, i, 1);
                     }
                 }
-                batch.set(JAVA_INT, BATCH.byteOffset(MemoryLayout.PathElement.groupElement("n_tokens")), n);
-                for (int i = 0; i < n; i++) {
-                    batchToken.setAtIndex(JAVA_INT, i, tokens[i]);
-                    batchPos.setAtIndex(JAVA_INT, i, pos[i]);
-                    batchSeq.getAtIndex(ADDRESS, i).reinterpret(4).set(JAVA_INT, 0, seq[i]);
-                    batchLogits.set(JAVA_BYTE, i, (byte) (allLogits || i == n - 1 ? 1 : 0));
-                }
-                int rc = (int) LlamaCpp.this.decode.invokeExact(ctx, batch);
-                if (rc != 0) {
-                    throw new IllegalStateException("llama_decode returned " + rc + lastLog());
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable t) {
                 throw rethrow(t);
+            }
+            batch.set(JAVA_INT, BATCH.byteOffset(MemoryLayout.PathElement.groupElement("n_tokens")), n);
+            for (int i = 0; i < n; i++) {
+                batchToken.setAtIndex(JAVA_INT, i, tokens[i]);
+                batchPos.setAtIndex(JAVA_INT, i, pos[i]);
+                batchSeq.getAtIndex(ADDRESS, i).reinterpret(4).set(JAVA_INT, 0, seq[i]);
+                batchLogits.set(JAVA_BYTE, i, (byte) (allLogits || i == n - 1 ? 1 : 0));
+            }
+            decode(batch);
+        }
+
+        /** One {@code llama_decode} of a prepared batch. */
+        private void decode(MemorySegment prepared) {
+            int rc;
+            try {
+                rc = (int) LlamaCpp.this.decode.invokeExact(ctx, prepared);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (rc != 0) {
+                throw new IllegalStateException("llama_decode returned " + rc + lastLog());
             }
         }
 
@@ -250,17 +258,13 @@ final class LlamaCpp implements AutoCloseable {
                 throw new IllegalArgumentException(n + " tokens exceed the batch of " + capacity);
             }
             MemorySegment.copy(tokens, off, tokenBuf, JAVA_INT, 0, n);
+            MemorySegment one;
             try {
-                MemorySegment batch = (MemorySegment) batchGetOne.invokeExact(batchStruct, tokenBuf, n);
-                int rc = (int) LlamaCpp.this.decode.invokeExact(ctx, batch);
-                if (rc != 0) {
-                    throw new IllegalStateException("llama_decode returned " + rc + lastLog());
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
+                one = (MemorySegment) batchGetOne.invokeExact(batchStruct, tokenBuf, n);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
+            decode(one);
         }
 
         /** The token with the highest logit after the last decode. */
