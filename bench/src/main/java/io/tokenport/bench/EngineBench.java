@@ -15,11 +15,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bench engine}: prefill and decode speed of TokenPort against llama.cpp on random-weight llama models
- * (about 100M and 1B parameters, in Q8_0, Q4_0 and Q4_K), same process, same thread count; plus TokenPort's
- * batched decoding against one sequence. Models are generated once into {@code --dir} and reused.
+ * (about 100M and 1B parameters, in Q8_0, Q4_0 and Q4_K), same process, same thread count; plus each engine's
+ * batched decoding of {@code --batch} sequences against one sequence. Models are generated once into
+ * {@code --dir} and reused.
  */
 @Command(name = "engine", mixinStandardHelpOptions = true,
-        description = "Prefill (pp) and decode (tg) tokens/s of TokenPort vs llama.cpp on random-weight models.")
+        description = "Prefill (pp), decode (tg) and batched decode tokens/s of TokenPort vs llama.cpp on "
+                + "random-weight models.")
 final class EngineBench implements Callable<Integer> {
     @Option(names = "--threads", description = "compute threads for every engine (default: ${DEFAULT-VALUE})")
     int threads = 2;
