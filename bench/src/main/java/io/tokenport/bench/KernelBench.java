@@ -30,7 +30,10 @@ import java.util.Random;
  * and 16 (prefill, batched decoding), through {@link ComputePool} as the model calls it.
  *
  * <pre>java @scripts/jvm.args -cp bench/target/tokenport-bench.jar \
- *     io.tokenport.bench.KernelBench [threads=2] [seconds per case=1] [types=Q4_0,Q8_0,...] [batches=1,16]</pre>
+ *     io.tokenport.bench.KernelBench [threads=2] [seconds per case=1] [types=Q4_0,Q8_0,...] [batches=1,16] \
+ *     [shapes=2048x2048,5632x2048]</pre>
+ *
+ * (shapes are ROWSxCOLS: the 100M bench model's layers are 768x768, 2048x768, 768x2048 and its output 32000x768).
  *
  * <p>Prints milliseconds per matmul, GFLOP/s (2 flops per weight per input row) and the weight bytes streamed
  * per second. Weights are random but well formed (finite, normal scales), in native memory as a mapped model
@@ -65,7 +68,10 @@ public final class KernelBench {
             types.addAll(List.of(GGMLType.Q4_0, GGMLType.Q8_0, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K,
                     GGMLType.Q5_0, GGMLType.F16, GGMLType.BF16, GGMLType.F32));
         }
-        int[][] shapes = {{2048, 2048}, {5632, 2048}};
+        int[][] shapes = args.length > 4
+                ? java.util.Arrays.stream(args[4].split(",")).map(r -> r.split("x"))
+                        .map(r -> new int[] {Integer.parseInt(r[0]), Integer.parseInt(r[1])}).toArray(int[][]::new)
+                : new int[][] {{2048, 2048}, {5632, 2048}};
         int[] batches = args.length > 3
                 ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 16};
