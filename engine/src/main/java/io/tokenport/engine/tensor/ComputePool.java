@@ -10,9 +10,11 @@ import java.util.function.IntConsumer;
  * The threads that do the arithmetic, sized by {@code --threads}.
  *
  * <p>Design. {@code threads - 1} daemon platform threads ({@code tokenport-compute-N}) plus the calling thread,
- * which joins as worker 0. A job (one matmul or one {@link #parallelFor}) is cut into chunks; every thread claims
- * chunks from one shared word until none are left (work stealing, so a thread the OS descheduled costs nothing:
- * the others take its share). The word packs {@code [job number | chunk count | next chunk]} so that a claim is
+ * which joins as worker 0. A job (one matmul or one {@link #parallelFor}) is cut into chunks (a matmul into a
+ * multiple of the thread count, up to 8 per thread, and no more than keep each chunk at {@link #MIN_CHUNK_WORK});
+ * every thread claims chunks from one shared word until none are left (work stealing, so a thread the OS has not
+ * run yet costs nothing: the others take its share; one descheduled in the middle of a chunk holds the job up to
+ * the end of that chunk, which is why large matmuls keep several chunks per thread). The word packs {@code [job number | chunk count | next chunk]} so that a claim is
  * one compare-and-set that can only succeed for the job it read; job fields are read after a successful claim,
  * and cannot change then, because the next job starts only when every chunk of this one is done.
  *
@@ -30,8 +32,15 @@ public final class ComputePool implements AutoCloseable {
     private static final int FIELD_BITS = 20;
     private static final int MAX_CHUNKS = (1 << FIELD_BITS) - 1;
     private static final long FIELD_MASK = MAX_CHUNKS;
-    /** Chunks per thread a job is cut into, for balance when threads run at different speeds. */
+    /** Most chunks per thread a matmul is cut into, for balance when threads run at different speeds. */
     private static final int CHUNKS_PER_THREAD = 8;
+    /**
+     * Fewest multiply-adds in a matmul's chunk (about 10 us of one core). Each chunk costs a claim and a completion
+     * on words both threads write, a few hundred nanoseconds when they bounce between cores: cut into 16 chunks, a
+     * 768 x 768 matmul of one input row (the 100M model's attention) lost a quarter of its time to them (decode of
+     * that model 188 -> 249 tokens/s with chunks of at least this size, same machine).
+     */
+    private static final long MIN_CHUNK_WORK = 256 * 1024;
 
     private final int threads;
     private final Worker[] workers;
@@ -91,7 +100,10 @@ public final class ComputePool implements AutoCloseable {
             this.x = x;
             this.n = n;
             this.out = out;
-            int chunkRows = Math.max(1, (rows + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));
+            long work = (long) rows * w.cols() * n;
+            int chunks = (int) Math.min(threads * CHUNKS_PER_THREAD, Math.max(threads, work / MIN_CHUNK_WORK));
+            chunks -= chunks % threads;
+            int chunkRows = Math.max(1, (rows + chunks - 1) / chunks);
             chunkRows = Math.max(chunkRows, (rows + MAX_CHUNKS - 1) / MAX_CHUNKS);
             run(rows, chunkRows);
         } finally {
