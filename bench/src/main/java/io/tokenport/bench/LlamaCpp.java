@@ -234,7 +234,8 @@ final class LlamaCpp implements AutoCloseable {
         }
 
         private MemorySegment pointer(String field, long bytes) {
-            return batch.get(ADDRESS, BATCH.byteOffset(MemoryLayout.PathElement.groupElement(field))).reinterpret(bytes);
+            return batch.get(ADDRESS, BATCH.byteOffset(MemoryLayout.PathElement.groupElement(field)))
+                    .reinterpret(bytes);
         }
 
         /** The token with the highest logit for the batch's token {@code i} after the last decode. */

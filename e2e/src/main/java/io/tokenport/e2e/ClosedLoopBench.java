@@ -29,7 +29,8 @@ import java.util.Map;
  *
  * <p>Run as root: {@code e2e/bench-closed-loop [--requests N] [--warm-up N] [--model PATH]} (defaults 200, 1000
  * and the stories260K fixture; every probe first sends its warm-up requests, uncounted, so that the edge, the zone
- * and the probes are measured with their paths compiled, as in a serving deployment). A benchmark, not a test: run it on an otherwise idle machine; it prints the load average.
+ * and the probes are measured with their paths compiled, as in a serving deployment). A benchmark, not a test:
+ * run it on an otherwise idle machine; it prints the load average.
  */
 public final class ClosedLoopBench {
     private ClosedLoopBench() {
@@ -64,10 +65,12 @@ public final class ClosedLoopBench {
 
             Map<String, double[]> inZone = probe(namespaces, Host.ZONE, List.of("edge",
                     "https://" + Topology.ZONE_ADDRESS + ":" + ClosedLoop.LINK_PORT, loop.edgeCertificate().toString(),
-                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n, w), env, timeout);
+                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n, w), env,
+                    timeout);
             Map<String, double[]> acrossCable = probe(namespaces, Host.EDGE, List.of("edge",
                     "https://" + Topology.CABLE_EDGE_END + ":" + ClosedLoop.LINK_PORT, loop.edgeCertificate().toString(),
-                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n, w), env, timeout);
+                    loop.edgeKey().toString(), loop.linkCa().toString(), ClosedLoop.EDGE_ID, modelId, n, w), env,
+                    timeout);
             Map<String, double[]> client = probe(namespaces, Host.CLIENT, List.of("client", loop.edgeBaseUrl(),
                     loop.clientTrust().toString(), modelId, n, w), env, timeout);
 

@@ -38,9 +38,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code LatencyProbe client BASE_URL CA_PEM MODEL N WARM_UP}: as an overseas client at the edge's HTTPS API
  *       (HTTP/1.1, as the SDKs speak); prints {@code ttft_ms};</li>
- *   <li>{@code LatencyProbe edge LINK_URL CERT KEY CA EDGE_ID MODEL N WARM_UP}: as an edge at a zone's link (mutual TLS,
- *       HTTP/2, each request with an origin attestation signed with the edge's key, as {@code tokenport edge}
- *       sends it) but without an edge process in between; prints {@code ping_ms} ({@code GET /link/ping}, answered
+ *   <li>{@code LatencyProbe edge LINK_URL CERT KEY CA EDGE_ID MODEL N WARM_UP}: as an edge at a zone's link
+ *       (mutual TLS, HTTP/2, each request with an origin attestation signed with the edge's key, as
+ *       {@code tokenport edge} sends it) but without an edge process in between; prints {@code ping_ms} ({@code GET /link/ping}, answered
  *       by the zone's ingress guard without generation: the link's round trip) and {@code ttft_ms}.</li>
  * </ul>
  */
@@ -93,8 +93,9 @@ public final class LatencyProbe {
                     URI completions = URI.create(args[1] + "/v1/completions");
                     String body = body(args[6]);
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                    print("ttft_ms", samples(n, warmUp, () -> ttftMillis(http, completions, key, body, request -> request.header(
-                            OriginAttestation.HEADER, signer.signBody(Topology.CLIENT_ADDRESS, "SG", bytes)))));
+                    print("ttft_ms", samples(n, warmUp, () -> ttftMillis(http, completions, key, body,
+                            request -> request.header(OriginAttestation.HEADER,
+                                    signer.signBody(Topology.CLIENT_ADDRESS, "SG", bytes)))));
                 }
             }
             default -> usage();

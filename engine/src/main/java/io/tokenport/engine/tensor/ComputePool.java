@@ -14,9 +14,10 @@ import java.util.function.IntConsumer;
  * multiple of the thread count, up to 8 per thread, and no more than keep each chunk at {@link #MIN_CHUNK_WORK});
  * every thread claims chunks from one shared word until none are left (work stealing, so a thread the OS has not
  * run yet costs nothing: the others take its share; one descheduled in the middle of a chunk holds the job up to
- * the end of that chunk, which is why large matmuls keep several chunks per thread). The word packs {@code [job number | chunk count | next chunk]} so that a claim is
- * one compare-and-set that can only succeed for the job it read; job fields are read after a successful claim,
- * and cannot change then, because the next job starts only when every chunk of this one is done.
+ * the end of that chunk, which is why large matmuls keep several chunks per thread). The word packs
+ * {@code [job number | chunk count | next chunk]} so that a claim is one compare-and-set that can only succeed
+ * for the job it read; job fields are read after a successful claim, and cannot change then, because the next job
+ * starts only when every chunk of this one is done.
  *
  * <p>Between jobs workers spin for {@value #SPIN_NANOS} ns (a decode step issues matmuls microseconds apart)
  * and then park; the caller unparks only workers that actually parked. A steady-state matmul allocates nothing:
