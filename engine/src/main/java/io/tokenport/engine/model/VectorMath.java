@@ -180,9 +180,13 @@ final class VectorMath {
         float max = Float.NEGATIVE_INFINITY;
         int upper = S.loopBound(len);
         if (upper > 0) {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (; i < upper; i += S.length()) {
-                m = m.max(FloatVector.fromArray(S, a, off + i));
+            // Started from the first chunk, not from a broadcast: in some C2 compilations of a caller that inlines
+            // this (Model.attentionTask, after other code shared the Vector API's profiles) the broadcast's
+            // intrinsic failed, the vector's exact type was lost, max() became a virtual call and every step boxed
+            // vectors (SequenceMemoryTest saw 13.6 KB per decode step in one full-suite run in four).
+            FloatVector m = FloatVector.fromArray(S, a, off);
+            for (i = S.length(); i < upper; i += S.length()) {
+                m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, a, off + i));
             }
             max = m.reduceLanes(VectorOperators.MAX);
         }

@@ -36,12 +36,13 @@ public final class ComputePool implements AutoCloseable {
     /** Most chunks per thread a matmul is cut into, for balance when threads run at different speeds. */
     private static final int CHUNKS_PER_THREAD = 8;
     /**
-     * Fewest multiply-adds in a matmul's chunk (about 10 us of one core). Each chunk costs a claim and a completion
-     * on words both threads write, a few hundred nanoseconds when they bounce between cores: cut into 16 chunks, a
-     * 768 x 768 matmul of one input row (the 100M model's attention) lost a quarter of its time to them (decode of
-     * that model 188 -> 249 tokens/s with chunks of at least this size, same machine).
+     * Fewest multiply-adds in a matmul's chunk (tens of microseconds of one core). Each chunk costs a claim and a
+     * completion on words both threads write, a few hundred nanoseconds when they bounce between cores: cut into 16
+     * chunks, the 100M model's 768 x 768 matmuls of one input row lost a quarter of their time to them, and the 1B
+     * model's one-input matmuls stream weights from memory faster in long runs (decode on this project's 2-core
+     * machine, same day: 100M Q8_0 188 -> 250 tokens/s with chunks of at least 256K, 1B Q4_0 32 -> 37 with 2M).
      */
-    private static final long MIN_CHUNK_WORK = 256 * 1024;
+    private static final long MIN_CHUNK_WORK = 2048 * 1024;
 
     private final int threads;
     private final Worker[] workers;

@@ -50,8 +50,9 @@ class SequenceMemoryTest {
                 model.decode(batch, token, logits);
             }
             // Windows of 50 steps until one allocates (almost) nothing. A buffer made per step would show in every
-            // window; a JIT event (a deoptimisation, a late C2 compile on a busy machine: seen in full-suite runs)
-            // only in the windows it falls in.
+            // window, and so would vector code that C2 compiled without its intrinsics (boxing every vector: this
+            // test caught VectorMath.max doing so in one full-suite run in four); a passing JIT event, such as a
+            // deoptimisation and recompilation, only in the windows it falls in.
             long fewest = Long.MAX_VALUE;
             for (int window = 0; window < 20 && fewest >= 8192; window++) {
                 seq.rewind(4);
