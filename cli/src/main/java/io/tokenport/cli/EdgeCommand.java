@@ -74,9 +74,9 @@ final class EdgeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--link-http1",
-            description = {"Speak HTTP/1.1 on the link (a pool of connections) instead of HTTP/2. A",
-                    "client's hang-up then stops the zone's generation at once; over HTTP/2 the",
-                    "zone's web server does not yet pass stream resets on to it."})
+            description = "Speak HTTP/1.1 on the link instead of HTTP/2 (one request at a time per connection, "
+                    + "so more connections open as requests overlap). Either way a client's hang-up stops the "
+                    + "zone's generation: the edge cancels the request by its attestation's nonce.")
     boolean linkHttp1;
 
     @Option(names = "--link-connections", defaultValue = "" + EdgeConfig.DEFAULT_LINK_CONNECTIONS, paramLabel = "N",

@@ -30,10 +30,10 @@ import java.util.regex.Pattern;
  * @param clock           the clock attestations are stamped with
  * @param linkVersion     HTTP/2 (the default: each link connection carries many requests at once, as streams) or
  *                        HTTP/1.1 (one request at a time per connection: more are opened as requests overlap, and
- *                        kept for the next ones). Over HTTP/1.1 a client's hang-up closes the zone connection,
- *                        which the zone notices at its next write; over HTTP/2 it resets the stream, which
- *                        Helidon 4.5's HTTP/2 server does not pass on to the handler (helidon-io/helidon#9496), so
- *                        the zone generates on.
+ *                        kept for the next ones). Either way a client's hang-up stops the zone's generation:
+ *                        the edge cancels the request by its attestation's nonce ({@link RequestRelay}), since
+ *                        Helidon 4.5's HTTP/2 server does not pass a stream reset on to the zone's handler
+ *                        (helidon-io/helidon#9496).
  * @param linkConnections how many connections the link keeps open to the zone, 1 to
  *                        {@value #MAX_LINK_CONNECTIONS} ({@value #DEFAULT_LINK_CONNECTIONS} by default): each is
  *                        opened, handshake included, once at start and kept warm, and each request goes on the one
