@@ -1,5 +1,6 @@
 package io.tokenport.zone.batching;
 
+import io.tokenport.zone.Eventually;
 import io.tokenport.zone.RunningZone;
 import io.tokenport.zone.metering.PriceBook;
 import io.tokenport.zone.metering.UsageRecord;
@@ -75,13 +76,7 @@ class StreamingBatchTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+        Eventually.await(what, Duration.ofSeconds(30), condition);
     }
 
     @Test

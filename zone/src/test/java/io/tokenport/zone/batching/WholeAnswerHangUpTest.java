@@ -1,6 +1,7 @@
 package io.tokenport.zone.batching;
 
 import io.tokenport.audit.TransferRecord;
+import io.tokenport.zone.Eventually;
 import io.tokenport.zone.RunningZone;
 import io.tokenport.zone.metering.UsageRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +53,7 @@ class WholeAnswerHangUpTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+        Eventually.await(what, Duration.ofSeconds(60), condition);
     }
 
     /** Waits until the one request decodes: a few steps past its prompt. */
