@@ -104,17 +104,22 @@ public final class Q4_KTensor extends FloatTensor {
         long scales = scales(lo, hi);
         long mins = mins(lo, hi);
         for (int j = 0; j < 8; j++) {
-            t[j] = d * (int) (scales >>> (8 * j) & 0xFF);
-            t[8 + j] = -dmin * (int) (mins >>> (8 * j) & 0xFF);
+            t[j] = factor(d, scales, j);
+            t[8 + j] = factor(-dmin, mins, j);
         }
+    }
+
+    /** {@code m} times byte {@code j} of {@code packed} (a word of {@link #scales} or {@link #mins}). */
+    private static float factor(float m, long packed, int j) {
+        return m * (int) (packed >>> (8 * j) & 0xFF);
     }
 
     /*
      * Sub-block j's elements decode as fma(q, t[j], t[8 + j]) (see factors); its q are the low (j even) or high
      * (j odd) nibbles of the 32 bytes at 16 + 32 * (j / 2). dotRow and decodeFloatRow spell this out in their
      * loops (a helper returning a vector may not be inlined there, and a call that is not inlined boxes its
-     * vector); BatchInvarianceTest holds them to the same result. dotRow computes each factor where it
-     * broadcasts it, the same product as factors: going through the array cost a tenth of its time, while
+     * vector); BatchInvarianceTest holds them to the same result. dotRow computes each factor (the same
+     * {@link #factor}) where it broadcasts it: going through the array cost a tenth of its time, while
      * decodeFloatRow, bound by its stores, does not notice.
      */
 
@@ -133,8 +138,8 @@ public final class Q4_KTensor extends FloatTensor {
             for (int j = 0; j < 8; j++) {
                 long q = o + 16 + 32 * (j >> 1);
                 int shift = 4 * (j & 1);
-                FloatVector scale = FloatVector.broadcast(Dot.F, d * (int) (scales >>> (8 * j) & 0xFF));
-                FloatVector bias = FloatVector.broadcast(Dot.F, mdmin * (int) (mins >>> (8 * j) & 0xFF));
+                FloatVector scale = FloatVector.broadcast(Dot.F, factor(d, scales, j));
+                FloatVector bias = FloatVector.broadcast(Dot.F, factor(mdmin, mins, j));
                 int e = i + 32 * j;
                 for (int c = 0; c < 32; c += 2 * L) {
                     FloatVector w0 = Dot.floats(Dot.bits(Dot.ints(data, q + c), shift, 0xF)).fma(scale, bias);
