@@ -94,7 +94,8 @@ public final class ComputePool implements AutoCloseable {
         }
         lock.lock();
         try {
-            if ((long) rows * w.cols() * n < INLINE_WORK || threads == 1) {
+            long work = (long) rows * w.cols() * n;
+            if (work < INLINE_WORK || threads == 1) {
                 w.matmulRows(x, n, out, 0, rows, scratch[0]);
                 return;
             }
@@ -102,7 +103,6 @@ public final class ComputePool implements AutoCloseable {
             this.x = x;
             this.n = n;
             this.out = out;
-            long work = (long) rows * w.cols() * n;
             int chunks = (int) Math.min(threads * CHUNKS_PER_THREAD, Math.max(threads, work / MIN_CHUNK_WORK));
             chunks -= chunks % threads;
             int chunkRows = Math.max(1, (rows + chunks - 1) / chunks);
