@@ -75,8 +75,8 @@ public final class KernelBench {
         int[] batches = args.length > 3
                 ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 16};
-        System.out.printf(Locale.ROOT, "threads=%d, Java %s, %d cores visible%n", threads,
-                System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "threads=%d, Java %s, %s%n", threads, System.getProperty("java.vm.version"),
+                Machine.cpuName());
         GgmlReference llama = GgmlReference.load();
         System.out.println(llama == null ? "llama.cpp reference: not found on the class path"
                 : "llama.cpp reference: ggml from the de.kherud:llama jar, same weights, same threads");

@@ -27,17 +27,28 @@ final class Machine {
         }
     }
 
+    /**
+     * The CPU's model name, how many CPUs the JVM sees and the widest x86 vector extension it has ("AVX-512",
+     * "AVX2"): the engine's kernels use the widest vectors there are, so results are only comparable between
+     * machines that agree on all three.
+     */
     static String cpuName() {
+        String name = null;
+        String vectors = null;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip() + ", "
-                            + Runtime.getRuntime().availableProcessors() + " CPUs visible";
+                if (name == null && line.startsWith("model name")) {
+                    name = line.substring(line.indexOf(':') + 1).strip();
+                } else if (vectors == null && line.startsWith("flags")) {
+                    java.util.List<String> flags = java.util.Arrays.asList(
+                            line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
+                    vectors = flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : null;
                 }
             }
         } catch (IOException e) {
-            // fall through
+            // fall through: what was read so far
         }
-        return Runtime.getRuntime().availableProcessors() + " CPUs visible";
+        String cpus = Runtime.getRuntime().availableProcessors() + " CPUs visible";
+        return (name == null ? "" : name + ", ") + cpus + (vectors == null ? "" : ", " + vectors);
     }
 }
