@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float kernels of the forward pass outside the weight matmuls: attention scores and weighted value sums
  * over KV cache pages, softmax pieces, RMSNorm, SwiGLU, residual adds. Plain loops over arrays with the Vector
- * API; none allocates.
+ * API; none allocates. The launchers keep {@link #scores} and {@link #addWeightedRows} out of their caller's
+ * compilation (scripts/jvm.args), as they do the matmul kernels: a compilation that runs out of inlining budget
+ * can leave a loop's vectors boxed for the rest of the JVM's life.
  */
 final class VectorMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
