@@ -24,6 +24,8 @@ public final class Bench {
             .map(java.util.logging.Logger::getLogger).toList();
 
     public static void main(String[] args) {
+        // The zone's connection pool logs through SLF4J, which has no backend here (as in the tokenport command).
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         System.exit(new CommandLine(new Bench()).execute(args));
     }
