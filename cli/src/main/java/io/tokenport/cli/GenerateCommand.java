@@ -10,6 +10,7 @@ import io.tokenport.engine.generate.Generator;
 import io.tokenport.engine.generate.LoadedModel;
 import io.tokenport.engine.generate.TokenSink;
 import io.tokenport.engine.sampling.SamplingParams;
+import io.tokenport.engine.tensor.FloatTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,10 +110,11 @@ final class GenerateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (LoadedModel loaded = LoadedModel.load(model, threadCount)) {
             var config = loaded.model().config();
-            err.printf("loaded %s in %d ms: %s, %d layers, dim %d, vocab %,d, context %,d, %d threads%n",
+            err.printf("loaded %s in %d ms: %s, %d layers, dim %d, vocab %,d, context %,d, %d thread%s, "
+                    + "%d-float vectors%n",
                     loaded.name(), (System.nanoTime() - t0) / 1_000_000, config.architecture().ggufName(),
                     config.blockCount(), config.embeddingLength(), config.vocabularySize(), config.contextLength(),
-                    threadCount);
+                    threadCount, threadCount == 1 ? "" : "s", FloatTensor.vectorLanes());
 
             int[] promptIds = promptIds(loaded, family);
             GenerationRequest request = new GenerationRequest(promptIds, sampling, maxTokens, stop, ignoreEos);

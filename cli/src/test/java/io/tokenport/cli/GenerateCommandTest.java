@@ -3,6 +3,7 @@ package io.tokenport.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenport.cli.models.HubServer;
+import io.tokenport.engine.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,8 @@ class GenerateCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith(", there was a little girl named Lily.");
         assertThat(run.err()).contains("loaded stories260K").contains("generated: 20 tokens")
-                .contains("finish: length");
+                .contains("finish: length").contains(", 1 thread, " + FloatTensor.vectorLanes() + "-float vectors");
+        assertThat(FloatTensor.vectorLanes()).isIn(8, 16);
     }
 
     @Test

@@ -103,6 +103,14 @@ public abstract sealed class FloatTensor
         return Float.float16ToFloat(data.get(SHORT_LE, offset));
     }
 
+    /**
+     * Floats per vector in every matmul kernel: 16 where the CPU has AVX-512, 8 with AVX2 (see {@link Dot#F}).
+     * Speed depends on it far more than on the clock: reported beside timings.
+     */
+    public static int vectorLanes() {
+        return Dot.LANES;
+    }
+
     /** Names of the supported element types, for error messages. */
     public static String supportedTypes() {
         return "F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q5_K, Q6_K";
