@@ -16,6 +16,8 @@ final class Scratch {
     final float[] lanes = new float[Dot.LANES];
     /** The float scales (and offsets) of one super-block of a k-quant format, for broadcasting one at a time. */
     final float[] blockScales = new float[32];
+    /** Scales and offsets of every block of one row, see {@link #factors}. */
+    private float[] rowFactors = new float[0];
     /** Decoded float weights of a block of rows (see {@link FloatTensor}: as many as fit half an L2). */
     float[] row = new float[0];
 
@@ -29,6 +31,14 @@ final class Scratch {
         if (bias.length < cols / 32) {
             bias = new float[cols / 32];
         }
+    }
+
+    /** At least {@code n} floats of per-block factors of a whole row (k-quant formats). */
+    float[] factors(int n) {
+        if (rowFactors.length < n) {
+            rowFactors = new float[n];
+        }
+        return rowFactors;
     }
 
     void ensureFloat(int cols) {
