@@ -112,8 +112,7 @@ public final class Q4_KTensor extends FloatTensor {
      * j = 2 * (k % 4) (low nibbles) and j + 1 (high).
      *
      * The loops are spelled out: a helper returning a vector may not be inlined there, and a call that is not
-     * inlined boxes its vector (and the factor pass, moved into a method of its own, made the kernel 1.6x slower
-     * although C2 inlined it). dotRow and decodeFloatRow give the same weights at either width
+     * inlined boxes its vector. dotRow and decodeFloatRow give the same weights at either width
      * (BatchInvarianceTest).
      */
 
@@ -124,9 +123,10 @@ public final class Q4_KTensor extends FloatTensor {
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 0);
 
     /**
-     * {@link #dotRow} with 16 lanes: first the factors of every sub-block of the row, {@code t[16 b + j] =
-     * d * scale j} and {@code t[16 b + 8 + j] = -dmin * min j} for super-block b and its sub-blocks j < 8, one
-     * vector per super-block (the products of {@link #factor}); then the weights, looked up by nibble.
+     * {@link #dotRow} with 16 lanes: first the factors of every sub-block of the row, {@code t[p + 16 b + j] =
+     * d * scale j} and {@code t[p + 16 b + 8 + j] = -dmin * min j} for super-block b and its sub-blocks j < 8
+     * ({@code p} = {@link Scratch#PAD}), one vector per super-block (the products of {@link #factor}); then the
+     * weights, looked up by nibble.
      */
     private float dotRowTable(int row, float[] x, Scratch scratch) {
         int blocks = cols / 256;
@@ -140,13 +140,14 @@ public final class Q4_KTensor extends FloatTensor {
             ByteVector packed = LongVector.zero(TWO_LONGS).withLane(0, scales(lo, hi)).withLane(1, mins(lo, hi))
                     .reinterpretAsBytes();
             ((FloatVector) packed.convertShape(VectorOperators.B2F, Dot.F, 0))
-                    .mul(FloatVector.broadcast(Dot.F, d).blend(mdmin, UPPER_HALF)).intoArray(t, 16 * b);
+                    .mul(FloatVector.broadcast(Dot.F, d).blend(mdmin, UPPER_HALF))
+                    .intoArray(t, Scratch.PAD + 16 * b);
         }
         FloatVector a0 = FloatVector.zero(Dot.F);
         FloatVector a1 = a0;
         long q = rowOffset(row) + 16;
         for (int k = 0; k < 4 * blocks; k++) {
-            int j = 16 * (k >> 2) + 2 * (k & 3);
+            int j = Scratch.PAD + 16 * (k >> 2) + 2 * (k & 3);
             int e = 64 * k;
             IntVector low = NIBBLES.fma(FloatVector.broadcast(Dot.F, t[j]), FloatVector.broadcast(Dot.F, t[j + 8]))
                     .reinterpretAsInts();
