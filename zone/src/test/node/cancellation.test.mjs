@@ -23,8 +23,9 @@ test('aborting a stream midway is metered as cancelled', async () => {
       controller.abort();
     }
   }
-  // The SDK ends the iteration quietly on the caller's own abort; the stream never reached its end.
-  assert.equal(content, 3);
+  // The SDK ends the iteration quietly on the caller's own abort, after any chunks it had already read (one
+  // more, in some runs); the stream never reached its end: no chunk carried a finish reason.
+  assert.ok(content >= 3, `read ${content} content chunks`);
   assert.equal(finish, null);
 
   // The zone notices the hang-up on its next write; wait until it has metered the request.
