@@ -106,8 +106,10 @@ public final class Q4_KTensor extends FloatTensor {
      * lanes (AVX-512) looks the weights up instead: a sub-block has only 16 possible weights,
      * fma(0..15, d * scale, -dmin * min), which fill one vector, and a permute (selectFrom, which wraps its
      * indexes to 0..15: that is the masking of the nibble) picks each element's from it. Same arithmetic, same
-     * bits, about half the instructions (KernelBench, one input, 2048 x 2048: 0.36 -> 0.28 ms on a Zen 5 core;
-     * decodeFloatRow did not get faster this way). It takes the row's factors in one pass first, then walks the
+     * bits, about half the instructions (KernelBench, one input, 2048 x 2048: 0.36 -> 0.28 ms on a Zen 5 core).
+     * decodeFloatRow could look up too (8 inputs, 2048 x 2048: 15-30% faster in KernelBench, no change the engine
+     * bench could see); it would repeat the factor pass, which, as a method of its own called from both, made
+     * dotRow 1.6-2.6x slower on one thread. dotRow takes the row's factors in one pass first, then walks the
      * row in groups k of 64 elements, the 32 bytes at 16 + 32 * (k % 4) of super-block k / 4: sub-blocks
      * j = 2 * (k % 4) (low nibbles) and j + 1 (high).
      *
