@@ -104,17 +104,19 @@ final class EngineBench implements Callable<Integer> {
                 Workload work = new Workload(prompt, generate, batch, threads, reps);
                 Timing ours = null;
                 Timing theirs = null;
+                List<String> repacks = List.of();
                 for (BenchEngine engine : running) {
                     log.printf(Locale.ROOT, "running %s on %s ...%n", engine.name(), m.id());
                     Timing t = engine.run(files.get(i), work);
                     log.println("  " + t);
-                    if (engine instanceof TokenPortEngine) {
-                        ours = t;
-                    } else {
+                    if (engine instanceof LlamaCppEngine llama) {
                         theirs = t;
+                        repacks = llama.takeRepacks();
+                    } else {
+                        ours = t;
                     }
                 }
-                table.add(m, Files.size(files.get(i)), ours, theirs);
+                table.add(m, Files.size(files.get(i)), ours, theirs, repacks);
             }
         } finally {
             for (BenchEngine engine : running) {

@@ -17,6 +17,9 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -119,8 +122,11 @@ final class LlamaCpp implements AutoCloseable {
     private final MethodHandle batchFree;
     private final MethodHandle kvClear;
     private final MethodHandle printSystemInfo;
+    private static final String REPACK = "repack tensor ";
     private final StringBuilder log = new StringBuilder();
     private final boolean echoLog;
+    /** Layouts llama.cpp converted weights into while loading (its log's "repack tensor ... with FORMAT"). */
+    private final Set<String> repacks = new TreeSet<>();
 
     /**
      * Extracts and opens the library, and routes llama.cpp's log into a buffer (echoed to stderr when
@@ -412,6 +418,10 @@ final class LlamaCpp implements AutoCloseable {
     private void onLog(int level, MemorySegment text, MemorySegment userData) {
         String s = text.reinterpret(Integer.MAX_VALUE).getString(0);
         synchronized (log) {
+            String layout = repackLayout(s);
+            if (layout != null) {
+                repacks.add(layout);
+            }
             log.append(s);
             if (log.length() > 16_384) {
                 log.delete(0, log.length() - 8_192);
@@ -420,6 +430,31 @@ final class LlamaCpp implements AutoCloseable {
         if (echoLog) {
             System.err.print(s);
         }
+    }
+
+    /**
+     * The layouts llama.cpp repacked weights into since the last call (for example {@code q4_0_8x8}: Q4_0 rows
+     * interleaved eight at a time for its 8-bit integer kernels), in name order; empty if it used the file's own.
+     */
+    List<String> takeRepacks() {
+        synchronized (log) {
+            List<String> seen = List.copyOf(repacks);
+            repacks.clear();
+            return seen;
+        }
+    }
+
+    /**
+     * The layout named by a line of llama.cpp's log such as {@code repack: repack tensor blk.0.attn_q.weight with
+     * q4_0_8x8}, or {@code null} for any other line.
+     */
+    static String repackLayout(String line) {
+        int at = line.indexOf(REPACK);
+        if (at < 0) {
+            return null;
+        }
+        String[] words = line.substring(at + REPACK.length()).strip().split("\\s+");
+        return words.length == 3 && words[1].equals("with") && !words[2].isEmpty() ? words[2] : null;
     }
 
     private String lastLog() {

@@ -2,6 +2,7 @@ package io.tokenport.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * llama.cpp through its C API ({@link LlamaCpp}): prefill is one {@code llama_decode} of the whole prompt
@@ -25,6 +26,11 @@ final class LlamaCppEngine implements BenchEngine {
 
     String systemInfo() {
         return lib.systemInfo();
+    }
+
+    /** The layouts llama.cpp repacked weights into during the runs since the last call (see {@link LlamaCpp}). */
+    List<String> takeRepacks() {
+        return lib.takeRepacks();
     }
 
     @Override
