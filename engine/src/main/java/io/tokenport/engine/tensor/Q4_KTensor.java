@@ -102,16 +102,15 @@ public final class Q4_KTensor extends FloatTensor {
      * The kernels. Sub-block j of a super-block decodes as fma(q, d * scale j, -dmin * min j), one rounding per
      * element; its q are the low (j even) or high (j odd) nibbles of the 32 bytes at 16 + 32 * (j / 2).
      *
-     * decodeFloatRow, and dotRow with 8 lanes (AVX2), convert each nibble to a float and scale it. dotRow with 16
-     * lanes (AVX-512) looks the weights up instead: a sub-block has only 16 possible weights,
-     * fma(0..15, d * scale, -dmin * min), which fill one vector, and a permute (selectFrom, which wraps its
-     * indexes to 0..15: that is the masking of the nibble) picks each element's from it. Same arithmetic, same
-     * bits, about half the instructions (KernelBench, one input, 2048 x 2048: 0.36 -> 0.28 ms on a Zen 5 core).
-     * decodeFloatRow could look up too (8 inputs, 2048 x 2048: 15-30% faster in KernelBench, no change the engine
-     * bench could see); it would repeat the factor pass, which, as a method of its own called from both, made
-     * dotRow 1.6-2.6x slower on one thread. dotRow takes the row's factors in one pass first, then walks the
-     * row in groups k of 64 elements, the 32 bytes at 16 + 32 * (k % 4) of super-block k / 4: sub-blocks
-     * j = 2 * (k % 4) (low nibbles) and j + 1 (high).
+     * With 8 lanes (AVX2) both kernels convert each nibble to a float and scale it. With 16 lanes (AVX-512) they
+     * look the weights up instead: a sub-block has only 16 possible weights, fma(0..15, d * scale, -dmin * min),
+     * which fill one vector, and a permute (selectFrom, which wraps its indexes to 0..15: that is the masking of
+     * the nibble) picks each element's from it. Same arithmetic, same bits, about half the instructions
+     * (KernelBench on a Zen 5 core, 2048 x 2048: one input 0.36 -> 0.28 ms; 8 inputs, where decodeFloatRow
+     * serves, 0.73-0.84x -> 0.78-0.97x of ggml). A super-block's 16 factors come as one vector (factors16).
+     * dotRow takes the whole row's factors in one pass first, then walks the row in groups k of 64 elements, the
+     * 32 bytes at 16 + 32 * (k % 4) of super-block k / 4: sub-blocks j = 2 * (k % 4) (low nibbles) and j + 1
+     * (high); decodeFloatRow takes one super-block's factors, then its four groups.
      *
      * The loops are spelled out: a helper returning a vector may not be inlined there, and a call that is not
      * inlined boxes its vector. dotRow and decodeFloatRow give the same weights at either width
@@ -135,15 +134,7 @@ public final class Q4_KTensor extends FloatTensor {
         float[] t = scratch.factors(16 * blocks);
         long o = rowOffset(row);
         for (int b = 0; b < blocks; b++, o += BLOCK_BYTES) {
-            float d = Float.float16ToFloat(data.get(SHORT_LE, o));
-            float mdmin = -Float.float16ToFloat(data.get(SHORT_LE, o + 2));
-            long lo = data.get(LONG_LE, o + 4);
-            int hi = data.get(INT_LE, o + 12);
-            ByteVector packed = LongVector.zero(TWO_LONGS).withLane(0, scales(lo, hi)).withLane(1, mins(lo, hi))
-                    .reinterpretAsBytes();
-            ((FloatVector) packed.convertShape(VectorOperators.B2F, Dot.F, 0))
-                    .mul(FloatVector.broadcast(Dot.F, d).blend(mdmin, UPPER_HALF))
-                    .intoArray(t, Scratch.PAD + 16 * b);
+            factors16(o, t, Scratch.PAD + 16 * b);
         }
         FloatVector a0 = FloatVector.zero(Dot.F);
         FloatVector a1 = a0;
@@ -169,8 +160,47 @@ public final class Q4_KTensor extends FloatTensor {
     }
 
     /**
+     * The 16 factors of the super-block at {@code o} as one vector, into {@code t[at ..+16)}: {@code d * scale j}
+     * for the 8 sub-blocks, then {@code -dmin * min j} (the same products as {@link #factor}).
+     */
+    private void factors16(long o, float[] t, int at) {
+        float d = Float.float16ToFloat(data.get(SHORT_LE, o));
+        float mdmin = -Float.float16ToFloat(data.get(SHORT_LE, o + 2));
+        long lo = data.get(LONG_LE, o + 4);
+        int hi = data.get(INT_LE, o + 12);
+        ByteVector packed = LongVector.zero(TWO_LONGS).withLane(0, scales(lo, hi)).withLane(1, mins(lo, hi))
+                .reinterpretAsBytes();
+        ((FloatVector) packed.convertShape(VectorOperators.B2F, Dot.F, 0))
+                .mul(FloatVector.broadcast(Dot.F, d).blend(mdmin, UPPER_HALF))
+                .intoArray(t, at);
+    }
+
+    /** {@link #decodeFloatRow} with 16 lanes: each weight looked up as in {@link #dotRowTable}. */
+    private void decodeFloatRowTable(int row, Scratch s, float[] dst, int off) {
+        float[] t = s.blockScales;
+        long o = rowOffset(row);
+        for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
+            factors16(o, t, 0);
+            for (int j = 0; j < 8; j += 2) {
+                long q = o + 16 + 16 * j;
+                int e = off + i + 32 * j;
+                IntVector low = NIBBLES.fma(FloatVector.broadcast(Dot.F, t[j]), FloatVector.broadcast(Dot.F, t[j + 8]))
+                        .reinterpretAsInts();
+                IntVector high = NIBBLES.fma(FloatVector.broadcast(Dot.F, t[j + 1]),
+                        FloatVector.broadcast(Dot.F, t[j + 9])).reinterpretAsInts();
+                IntVector n0 = Dot.ints(data, q);
+                IntVector n1 = Dot.ints(data, q + L);
+                n0.selectFrom(low).reinterpretAsFloats().intoArray(dst, e);
+                n1.selectFrom(low).reinterpretAsFloats().intoArray(dst, e + L);
+                n0.lanewise(VectorOperators.ASHR, 4).selectFrom(high).reinterpretAsFloats().intoArray(dst, e + 2 * L);
+                n1.lanewise(VectorOperators.ASHR, 4).selectFrom(high).reinterpretAsFloats().intoArray(dst, e + 3 * L);
+            }
+        }
+    }
+
+    /**
      * {@code t[j] = d * scale j} and {@code t[8 + j] = -dmin * min j} for the 8 sub-blocks of the super-block at
-     * {@code o} (for decodeFloatRow).
+     * {@code o} (for decodeFloatRow with 8 lanes).
      */
     private void factors(long o, float[] t) {
         float d = Float.float16ToFloat(data.get(SHORT_LE, o));
@@ -229,6 +259,10 @@ public final class Q4_KTensor extends FloatTensor {
 
     @Override
     void decodeFloatRow(int row, Scratch s, float[] dst, int off) {
+        if (L == 16) {
+            decodeFloatRowTable(row, s, dst, off);
+            return;
+        }
         long o = rowOffset(row);
         float[] t = s.blockScales;
         for (int i = 0; i < cols; i += 256, o += BLOCK_BYTES) {
