@@ -100,6 +100,8 @@ final class LlamaCpp implements AutoCloseable {
             ADDRESS.withName("logits"));
 
     private static final Linker LINKER = Linker.nativeLinker();
+    /** What llama.cpp logs before the name and new layout of each weight it repacks at load. */
+    private static final String REPACK = "repack tensor ";
 
     private final Arena arena = Arena.ofShared();
     private final Path libraryFile;
@@ -122,7 +124,6 @@ final class LlamaCpp implements AutoCloseable {
     private final MethodHandle batchFree;
     private final MethodHandle kvClear;
     private final MethodHandle printSystemInfo;
-    private static final String REPACK = "repack tensor ";
     private final StringBuilder log = new StringBuilder();
     private final boolean echoLog;
     /** Layouts llama.cpp converted weights into while loading (its log's "repack tensor ... with FORMAT"). */
